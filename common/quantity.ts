@@ -35,10 +35,21 @@ export function formatCpu(millicores: number): string {
   return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
 }
 
+/** The exact unit giving the smallest number (`256Mi`, `2G`), else a rounded binary one (`1.15Gi`). */
 export function formatMemory(bytes: number): string {
+  let best: string | undefined;
+  let smallest = Infinity;
+  for (const unit of ['Ti', 'Gi', 'Mi', 'Ki', 'T', 'G', 'M', 'k'] as const) {
+    const size = MEMORY_UNITS[unit]!;
+    if (bytes >= size && bytes % size === 0 && bytes / size < smallest) {
+      smallest = bytes / size;
+      best = `${smallest}${unit}`;
+    }
+  }
+  if (best !== undefined) return best;
   for (const unit of ['Ti', 'Gi', 'Mi', 'Ki'] as const) {
     const size = MEMORY_UNITS[unit]!;
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+    if (bytes >= size) return `${Number((bytes / size).toFixed(2))}${unit}`;
   }
   return String(bytes);
 }

@@ -1,4 +1,4 @@
-// The result of comparing two versions of one ODCS contract (see contracts/odcs/diff.ts).
+// The result of comparing two versions of one ODCS contract (see contracts/diff/diff-contracts.ts).
 
 export type ChangeImpact = 'breaking' | 'non-breaking' | 'warning';
 

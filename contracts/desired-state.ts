@@ -102,6 +102,8 @@ export interface ContractEntry {
   readonly hash: string;
   /** The parsed ODCS document as plain data. */
   readonly document: Readonly<Record<string, unknown>>;
+  /** Line of the top-level `version` key, for findings about the version. */
+  readonly versionLine?: number;
 }
 
 // ---- pipelines/<name>.dsl ----------------------------------------------------------------------------
