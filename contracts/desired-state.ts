@@ -202,6 +202,8 @@ export interface DesiredState {
   readonly pipelines: Readonly<Record<string, PipelineSpec>>;
   /** Content hashes of user step modules by repository path. */
   readonly stepModules: Readonly<Record<string, string>>;
+  /** Quota use per herd if every scenario ran at once (policies/admit.ts), keys sorted. */
+  readonly quotaUse: Readonly<Record<string, { readonly cpu: number; readonly memory: number; readonly slices: number }>>;
   /** Every finding, errors and warnings, in stable order. A state with errors is never applied. */
   readonly problems: readonly Problem[];
 }

@@ -42,7 +42,7 @@ export function admit(state: Pick<DesiredState, 'herds' | 'pipelines'>): Admissi
   for (const name of Object.keys(state.herds).sort()) {
     const herd = state.herds[name]!;
     const scenarios = byHerd.get(name) ?? [];
-    const used = sum(scenarios.map(scenarioUse));
+    const used = sum(scenarios);
     usage[name] = used;
     const over = overQuota(herd, used, scenarios);
     if (over !== undefined) problems.push(over);
@@ -56,19 +56,25 @@ export function scenarioUse(scenario: ScenarioSpec): QuotaUse {
   return { cpu: scenario.requires.cpu * n, memory: scenario.requires.memory * n, slices: n };
 }
 
+/** Every scenario, in no particular order (findings are sorted at the end; sums do not depend on order).
+ * Linear and allocation-light: admit runs on every compile of repositories with thousands of scenarios. */
 function allScenarios(state: Pick<DesiredState, 'pipelines'>): ScenarioSpec[] {
-  return Object.keys(state.pipelines)
-    .sort()
-    .flatMap((p) => state.pipelines[p]!.scenarios)
-    .sort((a, b) => a.id.localeCompare(b.id));
+  const out: ScenarioSpec[] = [];
+  for (const name in state.pipelines) for (const s of state.pipelines[name]!.scenarios) out.push(s);
+  return out;
 }
 
-function sum(uses: readonly QuotaUse[]): QuotaUse {
-  return uses.reduce((a, u) => ({ cpu: a.cpu + u.cpu, memory: a.memory + u.memory, slices: a.slices + u.slices }), {
-    cpu: 0,
-    memory: 0,
-    slices: 0,
-  });
+function sum(scenarios: readonly ScenarioSpec[]): QuotaUse {
+  let cpu = 0;
+  let memory = 0;
+  let slices = 0;
+  for (const s of scenarios) {
+    const n = s.parallel.n;
+    cpu += s.requires.cpu * n;
+    memory += s.requires.memory * n;
+    slices += n;
+  }
+  return { cpu, memory, slices };
 }
 
 function format(dim: Dimension, value: number): string {

@@ -15,7 +15,7 @@ const HERDS = ['retail', 'finance', 'marketing', 'logistics'];
 const PER_FOLDER = 100;
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args], {
+  return execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', '-c', 'gc.auto=0', ...args], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -31,6 +31,8 @@ export function generateRepo(dir: string, pipelines: number, contracts: number):
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', `generated: ${pipelines} pipelines, ${contracts} contracts`);
+  // Packed, as a clone is: objects are read from one packfile, not thousands of loose files.
+  git(dir, 'gc', '-q');
   return { dir, pipelines, contracts };
 }
 

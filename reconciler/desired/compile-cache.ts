@@ -8,6 +8,8 @@ export class CompileCache {
   private previous = new Map<string, unknown>();
   hits = 0;
   misses = 0;
+  /** Files actually read and compiled since the last nextGeneration() (what a change really cost). */
+  compiledFiles = 0;
 
   get<T>(key: string): T | undefined {
     if (this.current.has(key)) {
@@ -41,6 +43,7 @@ export class CompileCache {
     this.current = new Map();
     this.hits = 0;
     this.misses = 0;
+    this.compiledFiles = 0;
   }
 
   get size(): number {

@@ -2,8 +2,9 @@
 //
 // Order: runink.yaml (it names the folders) → herds → contracts → user steps → pipelines, because a pipeline
 // compiles against the herds, contracts and steps of the same commit. Every file is compiled through the
-// CompileCache: context-free files by (path, oid); pipelines by (path, oid, context fingerprint); and each
-// folder under pipelines/ by (tree oid, context fingerprint), so an unchanged folder is not even listed.
+// CompileCache: each folder by its tree oid (pipelines/ and each of its subfolders also by the context
+// fingerprint), so an unchanged folder is not even listed; inside a changed folder, each file whose blob oid is
+// unchanged reuses its result from the folder's previous compile.
 // The context fingerprint covers herd names, contract names/datasets/fields and user step hashes: changing
 // one of those recompiles every pipeline (a pipeline may refer to any of them); editing a pipeline does not.
 // Invalid input never throws: it becomes Problems in the state, and a state with errors is never applied.
@@ -97,6 +98,7 @@ export async function compileRepo(reader: RepoReader, cache: CompileCache = new 
     contracts: sortRecord(contractMap),
     pipelines: sortRecord(Object.fromEntries(pipelines.map((p) => [p.name, p]))),
     stepModules: sortRecord(stepModules),
+    quotaUse: {},
     problems: [],
   };
   // Scenarios in a herd whose file exists but is invalid were already reported at that file: not admitted again.
@@ -104,15 +106,16 @@ export async function compileRepo(reader: RepoReader, cache: CompileCache = new 
   const admissible = brokenHerds.size === 0 ? state.pipelines : Object.fromEntries(
     Object.entries(state.pipelines).map(([name, p]) => [name, { ...p, scenarios: p.scenarios.filter((s) => !brokenHerds.has(s.herd)) }]),
   );
-  problems.push(...admit({ herds: state.herds, pipelines: admissible }).problems);
-  return { ...state, problems: sortProblems(dedupe(problems)) };
+  const admission = admit({ herds: state.herds, pipelines: admissible });
+  problems.push(...admission.problems);
+  return { ...state, quotaUse: admission.usage, problems: sortProblems(dedupe(problems)) };
 }
 
 async function compilePipelines(reader: RepoReader, cache: CompileCache, folder: string, ctx: CompileContext, fingerprint: string, problems: Problem[]): Promise<PipelineSpec[]> {
   const compiled = await compilePipelineTree(reader, cache, folder, await reader.treeOid(folder), fingerprint, ctx);
   problems.push(...compiled.problems);
   const seen = new Map<string, PipelineSpec>();
-  for (const p of compiled.pipelines) {
+  for (const p of compiled.values) {
     const first = seen.get(p.name);
     if (first !== undefined) {
       problems.push(problem('REPO_DUPLICATE_PIPELINE', `pipeline name \`${p.name}\` is also used by ${first.file}`, { file: p.file, line: 1, col: 1 }, { hint: 'pipeline names are file stems and must be unique; rename one file' }));
@@ -123,23 +126,43 @@ async function compilePipelines(reader: RepoReader, cache: CompileCache, folder:
   return [...seen.values()];
 }
 
-interface TreeResult {
-  readonly pipelines: PipelineSpec[];
+/** What a folder compiled to, with each file's result by path so the next compile of the same folder (after
+ * one file changed) reuses every file whose blob oid is unchanged. */
+interface FolderResult<T> {
+  readonly values: T[];
   readonly problems: Problem[];
+  readonly files: Map<string, { readonly oid: string; readonly compiled: Compiled<T> }>;
+}
+
+/** Looks a folder up by tree oid; on a hit, also records it as the folder's latest result (`-last:` key). */
+function folderHit<T>(cache: CompileCache, kind: string, dir: string, treeOid: string | undefined): { key?: string; hit?: FolderResult<T>; last?: FolderResult<T> } {
+  const lastKey = `${kind}-last:${dir}`;
+  const key = treeOid === undefined || treeOid === '' ? undefined : `${kind}-dir:${dir}:${treeOid}`;
+  const hit = key === undefined ? undefined : cache.get<FolderResult<T>>(key);
+  if (hit !== undefined) {
+    cache.set(lastKey, hit);
+    return { hit };
+  }
+  return { ...(key === undefined ? {} : { key }), last: cache.get<FolderResult<T>>(lastKey) };
+}
+
+function storeFolder<T>(cache: CompileCache, kind: string, dir: string, key: string | undefined, result: FolderResult<T>): FolderResult<T> {
+  cache.set(`${kind}-last:${dir}`, result);
+  return key === undefined ? result : cache.set(key, result);
 }
 
 /** Pipelines of one folder and its subfolders. A folder whose tree oid (and compile context) is unchanged is
  * taken whole from the cache without being listed, so a one-file change costs the folders on its path. */
-async function compilePipelineTree(reader: RepoReader, cache: CompileCache, dir: string, treeOid: string | undefined, fingerprint: string, ctx: CompileContext): Promise<TreeResult> {
-  const key = treeOid === undefined || treeOid === '' ? undefined : `pipelines-tree:${dir}:${treeOid}:${fingerprint}`;
-  const hit = key === undefined ? undefined : cache.get<TreeResult>(key);
+async function compilePipelineTree(reader: RepoReader, cache: CompileCache, dir: string, treeOid: string | undefined, fingerprint: string, ctx: CompileContext): Promise<FolderResult<PipelineSpec>> {
+  const kind = `pipelines:${fingerprint}`;
+  const { key, hit, last } = folderHit<PipelineSpec>(cache, kind, dir, treeOid);
   if (hit) return hit;
-  const result: TreeResult = { pipelines: [], problems: [] };
+  const result: FolderResult<PipelineSpec> = { values: [], problems: [], files: new Map() };
   for (const entry of await reader.list(dir)) {
     if (entry.name.startsWith('.') || entry.name === 'README.md') continue;
     if (entry.kind === 'tree') {
       const sub = await compilePipelineTree(reader, cache, entry.path, entry.oid === '' ? await reader.treeOid(entry.path) : entry.oid, fingerprint, ctx);
-      result.pipelines.push(...sub.pipelines);
+      result.values.push(...sub.values);
       result.problems.push(...sub.problems);
       continue;
     }
@@ -147,18 +170,19 @@ async function compilePipelineTree(reader: RepoReader, cache: CompileCache, dir:
       result.problems.push(problem('REPO_UNEXPECTED_FILE', `${entry.path} is not a pipeline (.dsl) file and is ignored`, { file: entry.path }, { severity: 'warning' }));
       continue;
     }
-    const r = await compileFile(reader, cache, `pipeline:${fingerprint}`, entry, (file, text) => {
+    const r = await reuseOrCompile(reader, cache, last, entry, (file, text) => {
       const c = compilePipeline({ file, name: posix.basename(file, '.dsl'), text }, ctx);
       return { value: c.pipeline, problems: c.problems };
     });
+    result.files.set(entry.path, { oid: entry.oid, compiled: r });
     result.problems.push(...r.problems);
-    if (r.value !== undefined) result.pipelines.push(r.value);
+    if (r.value !== undefined) result.values.push(r.value);
   }
-  return key === undefined ? result : cache.set(key, result);
+  return storeFolder(cache, kind, dir, key, result);
 }
 
-/** Compiles every matching file of a (flat) folder through the cache; unexpected files are warnings. The
- * whole folder's result is cached by its tree oid, so an unchanged folder costs one lookup. */
+/** Compiles every matching file of a (flat) folder; unexpected files are warnings. An unchanged folder (same
+ * tree oid) costs one lookup; a changed one recompiles only the files whose blob oid changed. */
 async function compileFolder<T>(
   reader: RepoReader,
   cache: CompileCache,
@@ -168,28 +192,35 @@ async function compileFolder<T>(
   problems: Problem[],
   compile: (file: string, text: string) => Compiled<T>,
 ): Promise<T[]> {
-  const treeOid = await reader.treeOid(folder);
-  const key = treeOid === undefined ? undefined : `${kind}-dir:${folder}:${treeOid}`;
-  const hit = key === undefined ? undefined : cache.get<{ values: T[]; problems: Problem[] }>(key);
+  const { key, hit, last } = folderHit<T>(cache, kind, folder, await reader.treeOid(folder));
   if (hit !== undefined) {
     problems.push(...hit.problems);
     return hit.values;
   }
-  const values: T[] = [];
-  const local: Problem[] = [];
+  const result: FolderResult<T> = { values: [], problems: [], files: new Map() };
   for (const entry of await reader.list(folder)) {
     if (entry.kind === 'tree' || entry.name.startsWith('.') || entry.name === 'README.md') continue;
     if (!matches(entry.name)) {
-      local.push(problem('REPO_UNEXPECTED_FILE', `${entry.path} is not a ${kind} file and is ignored`, { file: entry.path }, { severity: 'warning' }));
+      result.problems.push(problem('REPO_UNEXPECTED_FILE', `${entry.path} is not a ${kind} file and is ignored`, { file: entry.path }, { severity: 'warning' }));
       continue;
     }
-    const r = await compileFile(reader, cache, kind, entry, compile);
-    local.push(...r.problems);
-    if (r.value !== undefined) values.push(r.value);
+    const r = await reuseOrCompile(reader, cache, last, entry, compile);
+    result.files.set(entry.path, { oid: entry.oid, compiled: r });
+    result.problems.push(...r.problems);
+    if (r.value !== undefined) result.values.push(r.value);
   }
-  if (key !== undefined) cache.set(key, { values, problems: local });
-  problems.push(...local);
-  return values;
+  storeFolder(cache, kind, folder, key, result);
+  problems.push(...result.problems);
+  return result.values;
+}
+
+async function reuseOrCompile<T>(reader: RepoReader, cache: CompileCache, last: FolderResult<T> | undefined, entry: RepoEntry, compile: (file: string, text: string) => Compiled<T>): Promise<Compiled<T>> {
+  const previous = last?.files.get(entry.path);
+  if (previous !== undefined && previous.oid === entry.oid) return previous.compiled;
+  cache.compiledFiles++;
+  const text = await readText(reader, entry);
+  if (!text.ok) return { problems: [text.problem] };
+  return compile(entry.path, text.text);
 }
 
 async function compileFile<T>(reader: RepoReader, cache: CompileCache, kind: string, entry: RepoEntry, compile: (file: string, text: string) => Compiled<T>): Promise<Compiled<T>> {
@@ -211,7 +242,18 @@ function contextFingerprint(ctx: CompileContext): string {
   ).slice(0, 16);
 }
 
+const fieldsMemo = new WeakMap<ContractEntry, string[]>();
+
+/** Property names of every schema object of a contract (memoised per compiled entry: entries are reused). */
 function fieldsOf(c: ContractEntry): string[] {
+  const memo = fieldsMemo.get(c);
+  if (memo !== undefined) return memo;
+  const fields = computeFields(c);
+  fieldsMemo.set(c, fields);
+  return fields;
+}
+
+function computeFields(c: ContractEntry): string[] {
   const schema = (c.document['schema'] as Array<{ properties?: Array<{ name?: unknown }> }> | undefined) ?? [];
   const names = new Set<string>();
   for (const object of schema) for (const p of object.properties ?? []) if (typeof p.name === 'string') names.add(p.name);
@@ -227,7 +269,9 @@ function isYaml(name: string): boolean {
 }
 
 function sortRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
+  return out;
 }
 
 function dedupe(problems: Problem[]): Problem[] {
@@ -250,5 +294,5 @@ export function defaultProject(): ProjectSpec {
 }
 
 export function emptyState(): DesiredState {
-  return { commit: 'EMPTY', project: defaultProject(), herds: {}, contracts: {}, pipelines: {}, stepModules: {}, problems: [] };
+  return { commit: 'EMPTY', project: defaultProject(), herds: {}, contracts: {}, pipelines: {}, stepModules: {}, quotaUse: {}, problems: [] };
 }

@@ -12,7 +12,7 @@ export function formatPlanText(plan: Plan): string {
   lines.push(`Scenarios: ${counts('added')} to add, ${counts('changed')} to change, ${counts('removed')} to remove`);
   for (const s of plan.scenarios) {
     lines.push(`  ${SIGN[s.kind]} ${s.id}  (herd ${s.herd}, ${s.file}${s.line === undefined ? '' : `:${s.line}`})`);
-    for (const f of s.fields) lines.push(`      ${f.field}: ${show(f.before)} → ${show(f.after)}`);
+    for (const f of s.fields) lines.push(`      ${f.field}: ${show(f.field, f.before)} → ${show(f.field, f.after)}`);
   }
   if (plan.contracts.length > 0) {
     lines.push('', 'Contracts:');
@@ -85,6 +85,10 @@ function short(id: string): string {
   return /^[0-9a-f]{40}$/.test(id) ? id.slice(0, 12) : id;
 }
 
-function show(v: unknown): string {
-  return v === undefined ? '∅' : JSON.stringify(v);
+/** A field value as people read it: quantities in units, everything else as JSON. */
+function show(field: string, v: unknown): string {
+  if (v === undefined) return '∅';
+  if (typeof v === 'number' && field === 'requires.memory') return formatMemory(v);
+  if (typeof v === 'number' && field === 'requires.cpu') return formatCpu(v);
+  return JSON.stringify(v);
 }

@@ -4,7 +4,6 @@ import { problem, sortProblems, type Problem } from '../../common/problem.ts';
 import type { DesiredState, ScenarioSpec } from '../../contracts/desired-state.ts';
 import type { ContractVerdict, HerdQuotaChange, PipelineChange, Plan, QuotaUse, ScenarioChange } from '../../contracts/plan.ts';
 import { diffContracts } from '../../contracts/diff/diff-contracts.ts';
-import { admit } from '../../policies/admit.ts';
 import { requiredApprovals } from '../../policies/required-approvals.ts';
 import { scenarioFieldChanges } from './field-diff.ts';
 
@@ -29,6 +28,7 @@ function diffPipelines(base: DesiredState, head: DesiredState): PipelineChange[]
   for (const name of unionKeys(base.pipelines, head.pipelines)) {
     const a = base.pipelines[name];
     const b = head.pipelines[name];
+    if (a === b) continue; // the compile cache hands out the same object for an unchanged file
     if (a === undefined && b !== undefined) out.push({ kind: 'added', name, file: b.file });
     else if (a !== undefined && b === undefined) out.push({ kind: 'removed', name, file: a.file });
     else if (a !== undefined && b !== undefined) {
@@ -39,15 +39,21 @@ function diffPipelines(base: DesiredState, head: DesiredState): PipelineChange[]
   return out;
 }
 
-function allScenarios(state: DesiredState): Map<string, ScenarioSpec> {
-  const map = new Map<string, ScenarioSpec>();
-  for (const p of Object.values(state.pipelines)) for (const s of p.scenarios) map.set(s.id, s);
-  return map;
+/** Scenario ids are `<pipeline>/<slug>`, so scenarios are compared pipeline by pipeline, and a pipeline that
+ * is the very same compiled object on both sides (an unchanged file) is skipped without looking inside. */
+function diffScenarios(base: DesiredState, head: DesiredState): ScenarioChange[] {
+  const out: ScenarioChange[] = [];
+  for (const name of unionKeys(base.pipelines, head.pipelines)) {
+    const pa = base.pipelines[name];
+    const pb = head.pipelines[name];
+    if (pa !== pb) out.push(...diffPipelineScenarios(base, head, pa?.scenarios ?? [], pb?.scenarios ?? []));
+  }
+  return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
-function diffScenarios(base: DesiredState, head: DesiredState): ScenarioChange[] {
-  const a = allScenarios(base);
-  const b = allScenarios(head);
+function diffPipelineScenarios(base: DesiredState, head: DesiredState, before: readonly ScenarioSpec[], after: readonly ScenarioSpec[]): ScenarioChange[] {
+  const a = new Map(before.map((s) => [s.id, s]));
+  const b = new Map(after.map((s) => [s.id, s]));
   const out: ScenarioChange[] = [];
   for (const id of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const before = a.get(id);
@@ -66,10 +72,13 @@ function diffScenarios(base: DesiredState, head: DesiredState): ScenarioChange[]
 
 function diffContractSet(base: DesiredState, head: DesiredState): ContractVerdict[] {
   const out: ContractVerdict[] = [];
+  let readers: { head: Map<string, string[]>; base: Map<string, string[]> } | undefined;
   for (const name of unionKeys(base.contracts, head.contracts)) {
     const a = base.contracts[name];
     const b = head.contracts[name];
-    const downstream = readersOf(name, head).length > 0 ? readersOf(name, head) : readersOf(name, base);
+    if (a !== undefined && b !== undefined && a.hash === b.hash) continue;
+    readers ??= { head: readersByContract(head), base: readersByContract(base) };
+    const downstream = readers.head.get(name) ?? readers.base.get(name) ?? [];
     if (a === undefined && b !== undefined) out.push({ kind: 'added', name, file: b.file, herd: b.herd, downstream });
     else if (a !== undefined && b === undefined) out.push({ kind: 'removed', name, file: a.file, herd: a.herd, downstream });
     else if (a !== undefined && b !== undefined && a.hash !== b.hash) {
@@ -79,21 +88,27 @@ function diffContractSet(base: DesiredState, head: DesiredState): ContractVerdic
   return out;
 }
 
-/** Scenarios that read data governed by a contract: a source naming it, or a source without its own
- * contract in a scenario whose `@contract` names it. */
-export function readersOf(contract: string, state: DesiredState): string[] {
-  const ids: string[] = [];
+/** Scenarios that read data governed by each contract: a source naming it, or a source without its own
+ * contract in a scenario whose `@contract` names it. One pass over the state; lists sorted. */
+export function readersByContract(state: DesiredState): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
   for (const p of Object.values(state.pipelines)) {
     for (const s of p.scenarios) {
-      if (s.sources.some((src) => (src.contract ?? s.contract) === contract)) ids.push(s.id);
+      for (const contract of new Set(s.sources.map((src) => src.contract ?? s.contract))) {
+        if (contract === undefined) continue;
+        const list = readers.get(contract) ?? [];
+        list.push(s.id);
+        readers.set(contract, list);
+      }
     }
   }
-  return ids.sort();
+  for (const list of readers.values()) list.sort();
+  return readers;
 }
 
 function quotaChanges(base: DesiredState, head: DesiredState): HerdQuotaChange[] {
-  const before = admit(base).usage;
-  const after = admit(head).usage;
+  const before = base.quotaUse;
+  const after = head.quotaUse;
   const zero: QuotaUse = { cpu: 0, memory: 0, slices: 0 };
   return unionKeys(base.herds, head.herds).map((herd) => {
     const spec = head.herds[herd] ?? base.herds[herd]!;
@@ -121,6 +136,33 @@ function contractProblems(contracts: readonly ContractVerdict[], head: DesiredSt
   return out;
 }
 
+/** Sorted union of the keys of two records. Desired-state records are built with sorted keys, so this is a
+ * linear merge; unsorted input is sorted first. */
 function unionKeys(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const ka = sorted(Object.keys(a));
+  const kb = sorted(Object.keys(b));
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < ka.length || j < kb.length) {
+    const x = ka[i];
+    const y = kb[j];
+    if (y === undefined || (x !== undefined && x < y)) {
+      out.push(x!);
+      i++;
+    } else if (x === undefined || y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
+function sorted(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
 }
