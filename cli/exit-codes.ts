@@ -6,7 +6,7 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, unavailable: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Error codes that mean "you called it wrong" rather than "something is down". */
-const USAGE_CODES = new Set(['CLI_USAGE', 'SOURCE_UNKNOWN_REF', 'SOURCE_NOT_GIT', 'CLI_NOT_FOUND', 'INIT_NOT_EMPTY']);
+const USAGE_CODES = new Set(['CLI_USAGE', 'SOURCE_UNKNOWN_REF', 'SOURCE_NOT_GIT', 'CLI_NOT_FOUND', 'INIT_NOT_EMPTY', 'BARN_STORAGE_CLUSTER_MISMATCH', 'BARN_STORAGE_LOCKED']);
 
 export function exitCodeFor(error: unknown): ExitCode {
   if (isRuninkError(error)) return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.unavailable;

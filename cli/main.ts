@@ -2,20 +2,17 @@
 import { isRuninkError } from '../common/error.ts';
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.ts';
 import { processOutput, type Output } from './output.ts';
-import * as contractDiff from './verbs/contract-diff.ts';
-import * as init from './verbs/init.ts';
-import * as lineage from './verbs/lineage.ts';
-import * as plan from './verbs/plan.ts';
-import * as validate from './verbs/validate.ts';
 
 type Verb = (argv: string[], o: Output) => Promise<ExitCode>;
 
-const VERBS: Record<string, { run: Verb; summary: string }> = {
-  init: { run: init.init, summary: 'scaffold a new pipeline repository' },
-  validate: { run: validate.validate, summary: 'check manifests, contracts and pipelines' },
-  plan: { run: plan.plan, summary: 'what would change between two states of the repository' },
-  contract: { run: contractDiff.contract, summary: 'contract diff OLD NEW: breaking-change verdict' },
-  lineage: { run: lineage.lineage, summary: 'the static graph of datasets and pipelines' },
+/** Verbs load lazily, so `runi validate` never loads Barn's server stack and `runi --help` loads nothing. */
+const VERBS: Record<string, { load: () => Promise<Verb>; summary: string }> = {
+  init: { load: async () => (await import('./verbs/init.ts')).init, summary: 'scaffold a new pipeline repository' },
+  validate: { load: async () => (await import('./verbs/validate.ts')).validate, summary: 'check manifests, contracts and pipelines' },
+  plan: { load: async () => (await import('./verbs/plan.ts')).plan, summary: 'what would change between two states of the repository' },
+  contract: { load: async () => (await import('./verbs/contract-diff.ts')).contract, summary: 'contract diff OLD NEW: breaking-change verdict' },
+  lineage: { load: async () => (await import('./verbs/lineage.ts')).lineage, summary: 'the static graph of datasets and pipelines' },
+  barn: { load: async () => (await import('./verbs/barn.ts')).barn, summary: 'barn start|status|members: run or inspect the control plane' },
 };
 
 const HELP = `runi — Git as the control plane for data pipelines
@@ -38,7 +35,7 @@ export async function main(argv: string[], o: Output = processOutput()): Promise
     return EXIT.usage;
   }
   try {
-    return await verb.run(rest, o);
+    return await (await verb.load())(rest, o);
   } catch (e) {
     const code = exitCodeFor(e);
     o.err(`runi ${name}: ${isRuninkError(e) ? `${e.message}` : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

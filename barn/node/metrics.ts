@@ -1,0 +1,20 @@
+// Prometheus metrics of one Barn node (prom-client, a registry per node so several nodes can live in one
+// process in tests).
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export class NodeMetrics {
+  readonly registry = new Registry();
+  readonly term = new Gauge({ name: 'barn_raft_term', help: 'Current Raft term', registers: [this.registry] });
+  readonly commitIndex = new Gauge({ name: 'barn_raft_commit_index', help: 'Highest committed log index', registers: [this.registry] });
+  readonly appliedIndex = new Gauge({ name: 'barn_raft_applied_index', help: 'Highest applied log index', registers: [this.registry] });
+  readonly isLeader = new Gauge({ name: 'barn_raft_is_leader', help: '1 if this node is the leader', registers: [this.registry] });
+  readonly revision = new Gauge({ name: 'barn_kv_revision', help: 'Current key/value store revision', registers: [this.registry] });
+  readonly proposals = new Counter({ name: 'barn_proposals_total', help: 'Proposals made on this node', labelNames: ['result'] as const, registers: [this.registry] });
+  readonly persistSeconds = new Histogram({ name: 'barn_persist_seconds', help: 'Durable write (fsync) of one Ready', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5], registers: [this.registry] });
+  readonly applySeconds = new Histogram({ name: 'barn_apply_seconds', help: 'Applying committed entries of one Ready', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1], registers: [this.registry] });
+  readonly entriesPerReady = new Histogram({ name: 'barn_entries_per_persist', help: 'Entries made durable by one fsync (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
+
+  async expose(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

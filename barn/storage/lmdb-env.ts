@@ -1,0 +1,150 @@
+// The LMDB environment of one Barn node: one env per data dir, five named databases, the cluster identity
+// check, and the single write gate every mutation goes through. This file owns all lmdb `open` options.
+//
+// Durability: the env is opened without `noSync` (unless the caller asks) and without lmdb-js's
+// `overlappingSync`, and every write is one `transactionSync` with the default flags (abortable, synchronous
+// commit): LMDB flushes the data pages (fdatasync) and then writes the meta page through its O_DSYNC
+// descriptor before `transactionSync` returns. When a write returns, it survives a process crash and a
+// power loss; when it throws, nothing of it is visible.
+import { open } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
+import { decodeJson, encodeJson } from './codec.ts';
+import { STORAGE_ERRORS, storageError } from './errors.ts';
+
+export const STORE_FORMAT = 1;
+
+/** Keys of the `meta` database. */
+export const META = {
+  identity: 'identity',
+  hardState: 'hard-state',
+  logOffset: 'log-offset',
+  snapshotMeta: 'snapshot-meta',
+  snapshotData: 'snapshot-data',
+  confState: 'conf-state',
+  kvRevision: 'kv-revision',
+  kvApplied: 'kv-applied',
+  kvCompacted: 'kv-compacted',
+} as const;
+
+export interface StoreDbs {
+  readonly root: RootDatabase;
+  /** u64 BE index → encoded entry (codec.ts). Holds exactly the entries (offset, lastIndex]. */
+  readonly log: Database<Buffer, Buffer>;
+  /** string → JSON or u64 bytes (see META). */
+  readonly meta: Database<Buffer, string>;
+  /** 0x01 + UTF-8 key → JSON [createRevision, modRevision, version, value]. */
+  readonly records: Database<Buffer, Buffer>;
+  /** u64 BE revision + u32 BE sequence → JSON KvEvent. */
+  readonly history: Database<Buffer, Buffer>;
+}
+
+export interface StoreIdentity {
+  readonly format: number;
+  readonly clusterId: string;
+  readonly nodeId: string;
+}
+
+/** Opens (or creates) the env at `dir` and checks that it belongs to `identity`'s cluster and node. On a
+ * mismatch it closes the env and throws CLUSTER_MISMATCH before any write: nothing on disk changes. A fresh env
+ * records the identity and `initialMeta` (e.g. a bootstrap configuration) in one transaction. */
+export function openEnv(
+  dir: string,
+  identity: StoreIdentity,
+  noSync: boolean,
+  initialMeta: ReadonlyMap<string, Buffer> = new Map(),
+): StoreDbs {
+  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync, cache: false });
+  try {
+    checkIdentity(dir, root, identity);
+    const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
+    const dbs: StoreDbs = {
+      root,
+      log: root.openDB<Buffer, Buffer>('log', binary),
+      meta: root.openDB<Buffer, string>('meta', { encoding: 'binary' }),
+      records: root.openDB<Buffer, Buffer>('kv-records', binary),
+      history: root.openDB<Buffer, Buffer>('kv-history', binary),
+    };
+    if (dbs.meta.getBinary(META.identity) === undefined) {
+      // A fresh env (or one whose first open crashed before this point, when nothing else was written yet).
+      root.transactionSync(() => {
+        for (const [key, value] of initialMeta) dbs.meta.putSync(key, value);
+        dbs.meta.putSync(META.identity, encodeJson(identity));
+      });
+    }
+    return dbs;
+  } catch (e) {
+    void root.close();
+    throw e;
+  }
+}
+
+function checkIdentity(dir: string, root: RootDatabase, want: StoreIdentity): void {
+  // openDB with create:false returns undefined (instead of creating it) when the database does not exist.
+  const probe = { encoding: 'binary' as const, create: false }; // `create` is missing from lmdb's typings
+  const meta = root.openDB<Buffer, string>('meta', probe) as Database<Buffer, string> | undefined;
+  const raw = meta?.getBinary(META.identity);
+  if (raw === undefined) return;
+  const have = decodeJson<StoreIdentity>(raw, 'identity');
+  if (have.format !== STORE_FORMAT) {
+    throw storageError(
+      STORAGE_ERRORS.FORMAT_UNSUPPORTED,
+      `data dir ${dir} uses store format ${have.format}; this Runink reads format ${STORE_FORMAT}`,
+      { dir, format: have.format, supported: STORE_FORMAT },
+    );
+  }
+  if (have.clusterId !== want.clusterId || have.nodeId !== want.nodeId) {
+    throw storageError(
+      STORAGE_ERRORS.CLUSTER_MISMATCH,
+      `data dir ${dir} belongs to cluster "${have.clusterId}" as node "${have.nodeId}", ` +
+        `not cluster "${want.clusterId}" as node "${want.nodeId}". Nothing was changed. ` +
+        `Start this node with --data-dir pointing at its own directory, or move ${dir} away to join ` +
+        `"${want.clusterId}" with an empty one.`,
+      { dir, clusterId: have.clusterId, nodeId: have.nodeId, wantClusterId: want.clusterId, wantNodeId: want.nodeId },
+    );
+  }
+}
+
+/** Serialises the store's writes: one LMDB write transaction at a time, never nested, never async. */
+export class WriteGate {
+  private active = false;
+  private closed = false;
+
+  constructor(private readonly root: RootDatabase) {}
+
+  /** Runs fn in one durable write transaction (see the header): all of fn's writes commit together when it
+   * returns, none when it throws. */
+  run<T>(fn: () => T): T {
+    this.assertOpen();
+    if (this.active) {
+      throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a write transaction is already running on this store');
+    }
+    this.active = true;
+    try {
+      return this.root.transactionSync(() => {
+        const result = fn();
+        if (isThenable(result)) {
+          throw storageError(STORAGE_ERRORS.ASYNC_WRITE, 'a store write callback must be synchronous (it returned a promise)');
+        }
+        return result;
+      });
+    } finally {
+      this.active = false;
+    }
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw storageError(STORAGE_ERRORS.CLOSED, 'the store is closed');
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+function isThenable(x: unknown): boolean {
+  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function';
+}

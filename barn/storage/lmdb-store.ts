@@ -1,0 +1,267 @@
+// LmdbStore: one Barn node's durable state in one LMDB env: the Raft log, hard state, snapshot, configuration
+// and (through `kv`) the state machine's tables. It is the RaftStorage the core reads synchronously, and the
+// node loop's write side:
+//
+//   persist(ready)  step 1 of the Ready loop: snapshot, entries and hard state in ONE durable transaction.
+//                   Group commit: the node loop calls it once per Ready, and a Ready already batches every
+//                   proposal, append and vote since the last one, so N proposals share one fsync.
+//   kv.write(fn)    step 3: the effects of committed entries plus setAppliedIndex in one transaction.
+//   saveSnapshot / compact   log housekeeping after the state machine took a snapshot.
+//
+// Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
+// replaced only after the write transaction that changed the disk has committed. The store assumes it is the
+// only writer of its dir (dir-lock.ts enforces one live process).
+import { mkdirSync } from 'node:fs';
+import type { RaftStorage } from '../raft/storage.ts';
+import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
+import { EMPTY_HARD_STATE } from '../raft/types.ts';
+import { decodeJson, encodeJson } from './codec.ts';
+import { acquireDirLock, type DirLock } from './dir-lock.ts';
+import { STORAGE_ERRORS, storageError } from './errors.ts';
+import { META, STORE_FORMAT, WriteGate, openEnv, type StoreDbs } from './lmdb-env.ts';
+import { LmdbKv } from './lmdb-kv.ts';
+import { appendEntries, compactLog, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
+
+export interface OpenStoreOptions {
+  readonly clusterId: string;
+  readonly nodeId: string;
+  /** Skip fsync (tests and benchmarks only): a write survives a process crash but not a power loss. */
+  readonly noSync?: boolean;
+  /** The configuration of a fresh node (like MemoryStorage's constructor): recorded only when the store is
+   * created, as the configuration of the empty snapshot at index 0. Ignored on reopen (the disk wins). */
+  readonly initialConfState?: ConfState;
+}
+
+/** What one Ready asks to make durable (the `entries`, `hardState` and `snapshot` of raft's Ready). */
+export interface PersistBatch {
+  readonly entries: readonly Entry[];
+  readonly hardState?: HardState;
+  readonly snapshot?: Snapshot;
+}
+
+const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+
+const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
+
+/** Opens (creating if needed) the store in `dir`. Throws CLUSTER_MISMATCH, leaving the dir untouched, when the
+ * dir was created for another cluster or node id; LOCKED when another live process has it open. */
+export function openStore(dir: string, opts: OpenStoreOptions): LmdbStore {
+  if (!opts.clusterId || !opts.nodeId) {
+    throw storageError(STORAGE_ERRORS.INVALID_OPTIONS, 'openStore needs a non-empty clusterId and nodeId', {
+      clusterId: opts.clusterId,
+      nodeId: opts.nodeId,
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  const lock = acquireDirLock(dir);
+  let dbs: StoreDbs | undefined;
+  try {
+    const identity = { format: STORE_FORMAT, clusterId: opts.clusterId, nodeId: opts.nodeId };
+    dbs = openEnv(dir, identity, opts.noSync === true, bootstrapMeta(opts.initialConfState));
+    return new LmdbStore(dir, opts, dbs, lock);
+  } catch (e) {
+    if (dbs !== undefined) void dbs.root.close();
+    lock.release();
+    throw e;
+  }
+}
+
+export class LmdbStore implements RaftStorage {
+  readonly dir: string;
+  readonly clusterId: string;
+  readonly nodeId: string;
+  /** The state machine's tables, on the same env (see lmdb-kv.ts). */
+  readonly kv: LmdbKv;
+  private readonly gate: WriteGate;
+  private log: LogState;
+  private hard: HardState;
+  private snapMeta: SnapshotMetadata;
+
+  /** Use openStore. */
+  constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock) {
+    this.dir = dir;
+    this.clusterId = opts.clusterId;
+    this.nodeId = opts.nodeId;
+    this.gate = new WriteGate(dbs.root);
+    this.kv = new LmdbKv(dbs, this.gate);
+    this.log = loadLog(dbs);
+    this.hard = this.readMeta<HardState>(META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
+    this.snapMeta = this.readMeta<SnapshotMetadata>(META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
+  }
+
+  // ---- RaftStorage (synchronous reads) ----
+
+  initialState(): { hardState: HardState; confState: ConfState } {
+    this.gate.assertOpen();
+    return { hardState: this.hard, confState: this.kv.confState() ?? this.snapMeta.confState };
+  }
+
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    this.gate.assertOpen();
+    return readEntries(this.dbs, this.log, lo, hi, maxBytes);
+  }
+
+  term(i: number): number {
+    this.gate.assertOpen();
+    return logTerm(this.log, i);
+  }
+
+  lastIndex(): number {
+    this.gate.assertOpen();
+    return this.log.lastIndex;
+  }
+
+  firstIndex(): number {
+    this.gate.assertOpen();
+    return this.log.offsetIndex + 1;
+  }
+
+  snapshot(): Snapshot {
+    this.gate.assertOpen();
+    const raw = this.snapMeta.index === 0 ? undefined : this.dbs.meta.getBinary(META.snapshotData);
+    return { metadata: this.snapMeta, data: raw === undefined ? new Uint8Array(0) : new Uint8Array(raw) };
+  }
+
+  /** The hard state as last persisted. */
+  hardState(): HardState {
+    this.gate.assertOpen();
+    return this.hard;
+  }
+
+  // ---- writes (each one durable transaction) ----
+
+  /** Makes one Ready durable, in order: a non-empty snapshot (stored, configuration recorded, log reset to it),
+   * then the entries (a conflicting suffix is truncated), then the hard state. All or nothing: if any part is
+   * invalid (hole, term regression, stale snapshot, commit beyond the log) nothing is written. A batch with
+   * nothing to write costs no fsync. */
+  persist(ready: PersistBatch): void {
+    this.gate.assertOpen();
+    const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0 ? ready.snapshot : undefined;
+    if (ready.entries.length === 0 && ready.hardState === undefined && snap === undefined) return;
+    let log = this.log;
+    let snapMeta = this.snapMeta;
+    const hard = ready.hardState === undefined ? undefined : copyHardState(ready.hardState);
+    this.gate.run(() => {
+      if (snap !== undefined) {
+        this.checkNewer(snap.metadata.index, snapMeta);
+        this.writeSnapshot(snap);
+        this.dbs.meta.putSync(META.confState, encodeJson(snap.metadata.confState));
+        log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
+        snapMeta = snap.metadata;
+      }
+      log = appendEntries(this.dbs, log, ready.entries);
+      if (hard !== undefined) {
+        if (hard.commit > log.lastIndex) {
+          throw storageError(
+            STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
+            `hard state commit ${hard.commit} is beyond the last log index ${log.lastIndex}`,
+            { commit: hard.commit, lastIndex: log.lastIndex },
+          );
+        }
+        this.dbs.meta.putSync(META.hardState, encodeJson(hard));
+      }
+    });
+    this.log = log;
+    this.snapMeta = snapMeta;
+    if (hard !== undefined) this.hard = hard;
+  }
+
+  /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
+   * log is not touched; call compact() afterwards to drop the entries it covers. */
+  saveSnapshot(snapshot: Snapshot): void {
+    this.gate.assertOpen();
+    const { index, term } = snapshot.metadata;
+    this.checkNewer(index, this.snapMeta);
+    if (index > this.log.lastIndex || logTerm(this.log, index) !== term) {
+      throw storageError(
+        STORAGE_ERRORS.SNAPSHOT_INVALID,
+        `snapshot at ${index} (term ${term}) does not match the log (last index ${this.log.lastIndex})`,
+        { index, term, lastIndex: this.log.lastIndex },
+      );
+    }
+    this.gate.run(() => this.writeSnapshot(snapshot));
+    this.snapMeta = snapshot.metadata;
+  }
+
+  /** MemoryStorage's form of saveSnapshot: records a snapshot at applied index i (≤ lastIndex) with i's term and
+   * `confState` (default: the configuration as of now), and returns it. Does not compact. */
+  createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Snapshot {
+    this.gate.assertOpen();
+    if (i > this.log.lastIndex) {
+      throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `snapshot index ${i} is beyond the last index ${this.log.lastIndex}`, {
+        index: i,
+        lastIndex: this.log.lastIndex,
+      });
+    }
+    this.checkNewer(i, this.snapMeta);
+    const metadata = { index: i, term: logTerm(this.log, i), confState: confState ?? this.initialState().confState };
+    const snapshot = { metadata, data };
+    this.saveSnapshot(snapshot);
+    return snapshot;
+  }
+
+  /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
+   * the current offset does nothing. index must be ≤ lastIndex and ≤ the latest snapshot's index (else
+   * a follower needing those entries could be sent neither them nor a snapshot covering them). */
+  compact(index: number): void {
+    this.gate.assertOpen();
+    if (index <= this.log.offsetIndex) return;
+    if (index > this.log.lastIndex || index > this.snapMeta.index) {
+      throw storageError(
+        STORAGE_ERRORS.COMPACT_OUT_OF_RANGE,
+        `cannot compact to ${index}: the log ends at ${this.log.lastIndex} and the latest snapshot is at ` +
+          `${this.snapMeta.index} (save a snapshot covering ${index} first)`,
+        { index, lastIndex: this.log.lastIndex, snapshotIndex: this.snapMeta.index },
+      );
+    }
+    let log = this.log;
+    this.gate.run(() => {
+      log = compactLog(this.dbs, log, index);
+    });
+    this.log = log;
+  }
+
+  /** Closes the env and releases the dir lock. Idempotent; every later call on the store throws CLOSED. */
+  async close(): Promise<void> {
+    if (!this.gate.isOpen) return;
+    this.gate.close();
+    try {
+      await this.dbs.root.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private checkNewer(index: number, current: SnapshotMetadata): void {
+    if (index <= current.index) {
+      throw storageError(
+        STORAGE_ERRORS.SNAPSHOT_OUT_OF_DATE,
+        `snapshot at index ${index} is older than the current one at ${current.index}`,
+        { index, current: current.index },
+      );
+    }
+  }
+
+  private writeSnapshot(snapshot: Snapshot): void {
+    this.dbs.meta.putSync(META.snapshotMeta, encodeJson(snapshot.metadata));
+    this.dbs.meta.putSync(META.snapshotData, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength));
+  }
+
+  private readMeta<T>(key: string, what: string): T | undefined {
+    const raw = this.dbs.meta.getBinary(key);
+    return raw === undefined ? undefined : decodeJson<T>(raw, what);
+  }
+}
+
+function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
+  const meta = new Map<string, Buffer>();
+  if (confState !== undefined) {
+    meta.set(META.snapshotMeta, encodeJson({ index: 0, term: 0, confState }));
+    meta.set(META.confState, encodeJson(confState));
+  }
+  return meta;
+}
+
+function copyHardState(hs: HardState): HardState {
+  return { term: hs.term, vote: hs.vote, commit: hs.commit };
+}
