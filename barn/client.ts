@@ -106,8 +106,8 @@ export class BarnClient {
     return this.options.endpoints[this.preferred % this.options.endpoints.length]!.replace(/\/$/, '');
   }
 
-  private headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' };
+  private headers(withBody = false): Record<string, string> {
+    return { authorization: `Bearer ${this.options.token}`, ...(withBody ? { 'content-type': 'application/json' } : {}) };
   }
 
   private async call<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer<T>> {
@@ -118,7 +118,7 @@ export class BarnClient {
       try {
         const res = await request(`${base}${path}`, {
           method,
-          headers: this.headers(),
+          headers: this.headers(body !== undefined),
           dispatcher: this.dispatcher,
           headersTimeout: this.options.timeoutMs ?? 10_000,
           bodyTimeout: this.options.timeoutMs ?? 10_000,

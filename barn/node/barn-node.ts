@@ -85,6 +85,9 @@ export class BarnNode implements BarnService {
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
   private lastSnapshotIndex: number;
+  /** A configuration change was applied since the last snapshot: the next snapshot must not wait, because a
+   * member added by it can only install a snapshot whose configuration includes it. */
+  private configChangedSinceSnapshot = false;
 
   constructor(private readonly options: BarnNodeOptions) {
     this.id = options.id;
@@ -267,6 +270,7 @@ export class BarnNode implements BarnService {
     this.store.persist({ entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) });
     end();
     if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
+    if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
   }
 
   private apply(rd: Ready): void {
@@ -313,9 +317,12 @@ export class BarnNode implements BarnService {
       else if (typeof context.url === 'string') events.push(...this.book.remember(w, { id: change.nodeId, url: context.url, role: change.type === 'add-learner' ? 'learner' : 'voter' }));
     }
     w.setAppliedIndex(entry.index);
+    this.configChangedSinceSnapshot = true;
     if (typeof context.requestId === 'string') {
       const id = context.requestId;
-      queueMicrotask(() => this.settle(this.confWaiters, id, (waiter) => waiter.resolve({ ok: true, command: 'noop', revision: w.revision(), results: [], events } as ApplyResult)));
+      const result: ApplyResult = { ok: true, command: 'noop', revision: w.revision(), results: [], events };
+      // Resolved after the transaction commits (microtasks run after this synchronous apply returns).
+      queueMicrotask(() => this.settle(this.confWaiters, id, (waiter) => waiter.resolve(result)));
     }
     return events;
   }
@@ -344,7 +351,9 @@ export class BarnNode implements BarnService {
   private maybeSnapshot(): void {
     const applied = this.store.kv.appliedIndex();
     const every = this.options.snapshotEvery ?? 10_000;
-    if (applied - this.lastSnapshotIndex < every) return;
+    if (applied <= this.lastSnapshotIndex) return;
+    if (applied - this.lastSnapshotIndex < every && !this.configChangedSinceSnapshot) return;
+    this.configChangedSinceSnapshot = false;
     const retain = this.options.retainRevisions ?? 100_000;
     const revision = this.store.kv.revision();
     if (this.raw.status().softState.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
