@@ -1,6 +1,11 @@
 // BarnClient: the typed client of Barn's HTTP API (used by the CLI, agents and the reconciler). Keep-alive
-// connections through undici; any node can serve any request (followers forward writes), so on a connection
-// error or 503 the client tries the next endpoint, and reports BARN_UNAVAILABLE when none answers.
+// connections through undici; any node can serve any request (followers forward writes).
+//
+// Retry contract: a read is retried on the next endpoint after any failure. A write is retried elsewhere only
+// when it certainly did not happen — the connection was refused, or the node answered 503 with `retry: true`
+// (no leader, proposal dropped). Any other failure after a write was sent (reset, timeout, 504) makes its
+// outcome unknown: the client throws BARN_UNKNOWN_OUTCOME instead of retrying, because a retried
+// compare-and-set would find its own write and report a failed compare. BARN_UNAVAILABLE when no node answers.
 // Responses that are answers (404, 409, …) are returned as data, not thrown.
 import { Agent, request } from 'undici';
 import { RuninkError } from '../common/error.ts';
@@ -112,6 +117,7 @@ export class BarnClient {
 
   private async call<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer<T>> {
     const tries = this.options.endpoints.length;
+    const idempotent = method === 'GET';
     let lastError = '';
     for (let i = 0; i < tries; i++) {
       const base = this.endpoint();
@@ -125,7 +131,7 @@ export class BarnClient {
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
         const json = (await res.body.json()) as Record<string, unknown>;
-        if (res.statusCode === 503) {
+        if (res.statusCode === 503 && (idempotent || json['retry'] === true)) {
           lastError = String(json['message'] ?? 'unavailable');
           this.preferred++;
           continue;
@@ -137,8 +143,17 @@ export class BarnClient {
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);
         this.preferred++;
+        if (!idempotent && !notSent(e)) {
+          throw new RuninkError('BARN_UNKNOWN_OUTCOME', `${method} ${path} was sent to ${base} but no answer came back (${lastError}); it may or may not have been applied — read the key before retrying`, { endpoint: base });
+        }
       }
     }
     throw new RuninkError('BARN_UNAVAILABLE', `no Barn node answered (${this.options.endpoints.join(', ')}): ${lastError}`, { endpoints: this.options.endpoints });
   }
+}
+
+/** Errors that prove the request never reached a server. */
+function notSent(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH';
 }

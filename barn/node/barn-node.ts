@@ -31,6 +31,10 @@ import { MemberBook } from './member-book.ts';
 import { NodeMetrics } from './metrics.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
+/** Default timing: elections after 500–1000 ms without a leader (25 distinct timeouts, so split votes are rare),
+ * heartbeats every 100 ms. */
+export const DEFAULT_TIMING = { tickMs: 20, electionTicks: 25, heartbeatTicks: 5 } as const;
+
 export interface BarnNodeOptions {
   readonly id: NodeId;
   readonly clusterId: string;
@@ -106,8 +110,8 @@ export class BarnNode implements BarnService {
     this.lastSnapshotIndex = this.store.snapshot().metadata.index;
     this.raw = new RawNode({
       id: options.id,
-      electionTick: options.electionTicks ?? 10,
-      heartbeatTick: options.heartbeatTicks ?? 1,
+      electionTick: options.electionTicks ?? DEFAULT_TIMING.electionTicks,
+      heartbeatTick: options.heartbeatTicks ?? DEFAULT_TIMING.heartbeatTicks,
       storage: this.store,
       applied: this.store.kv.appliedIndex(),
       maxSizePerMsg: 1024 * 1024,
@@ -137,7 +141,7 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.schedule();
-    }, this.options.tickMs ?? 50);
+    }, this.options.tickMs ?? DEFAULT_TIMING.tickMs);
     const cs = this.raw.status().confState;
     if (cs.voters.length === 1 && cs.voters[0] === this.id) this.raw.campaign();
     this.schedule();
@@ -147,11 +151,13 @@ export class BarnNode implements BarnService {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
-    const closing = new RuninkError('BARN_UNAVAILABLE', 'node is shutting down');
+    // Proposed writes may already be in the log: their outcome is unknown, not "not applied".
+    const unknown = new RuninkError('BARN_TIMEOUT', 'the node shut down before the write was applied here; its outcome is unknown');
     for (const w of [...this.waiters.values(), ...this.confWaiters.values()]) {
       clearTimeout(w.timer);
-      w.reject(closing);
+      w.reject(unknown);
     }
+    const closing = new RuninkError('BARN_UNAVAILABLE', 'node is shutting down', { retry: true });
     for (const b of this.reads.values()) this.failReadBatch(b, closing);
     await this.transport.close();
     await this.store.close();
