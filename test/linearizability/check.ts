@@ -34,9 +34,9 @@ export interface Violation {
   readonly longestPrefix: Operation[];
   /** The model state after `longestPrefix`, described. */
   readonly stateAfterPrefix: string;
-  /** The ops that could have come next after `longestPrefix` (called before the earliest return among the
-   * rest), in call order, each with whether the model refuses it in `stateAfterPrefix` (if not, every way on
-   * from it failed further down). */
+  /** The known-outcome ops that could have come next after `longestPrefix` (called before the earliest
+   * return among the rest), in call order, each with whether the model refuses it in `stateAfterPrefix` (if
+   * not, every way on from it failed further down). Unknown-outcome ops are left out: they may be omitted. */
   readonly pending: PendingOp[];
   /** This key's whole sub-history as checked (unknown reads dropped), in call order. */
   readonly keyHistory: Operation[];
@@ -113,10 +113,10 @@ function violation<S>(key: string, keyOps: Operation[], model: Model<S>, prefix:
   return { ok: false, key, model: model.name, longestPrefix, stateAfterPrefix, pending, keyHistory: keyOps, reason };
 }
 
-/** The ops not in `linearized` that were called no later than the earliest known return among them: the
- * ones that may be linearized next. */
+/** The known-outcome ops not in `linearized` that were called no later than the earliest return among
+ * them: the ones that may be linearized next. */
 export function nextCandidates(keyOps: readonly Operation[], linearized: ReadonlySet<number>): Operation[] {
-  const remaining = keyOps.filter((_, i) => !linearized.has(i));
+  const remaining = keyOps.filter((op, i) => op.return !== undefined && !linearized.has(i));
   const deadline = earliestReturn(remaining);
   return remaining.filter((op) => op.call <= deadline);
 }

@@ -88,11 +88,6 @@ export type Invocation =
 
 export type Output = ReadOutput | WriteOutput | CasOutput | DeleteOutput;
 
-/** True when the op's outcome is known (it returned). */
-export function isCompleted(op: Operation): boolean {
-  return op.return !== undefined;
-}
-
 /** Problems that make a history unusable (empty when it is well formed). */
 export function validateHistory(ops: readonly Operation[]): string[] {
   const problems: string[] = [];
