@@ -232,9 +232,28 @@ export class BarnNode implements BarnService {
     return this.changeMembership({ changes: [{ type: member.role === 'learner' ? 'add-learner' : 'add-node', nodeId: member.id }], transition: 'auto', context: JSON.stringify({ url: member.url }) });
   }
 
-  removeMember(id: string): Promise<readonly MemberInfo[]> {
-    if (!this.members().some((m) => m.id === id)) return Promise.reject(new RuninkError('BARN_UNKNOWN_MEMBER', `no member ${id}; see GET /v1/members`, { id }));
+  /** Removing the leader first hands leadership to another voter: a leader that removes itself from a
+   * two-voter configuration could otherwise leave the survivor unable to win an election (it may not know the
+   * removal committed, and still needs the removed node's vote). */
+  async removeMember(id: string): Promise<readonly MemberInfo[]> {
+    const current = this.members();
+    if (!current.some((m) => m.id === id)) throw new RuninkError('BARN_UNKNOWN_MEMBER', `no member ${id}; see GET /v1/members`, { id });
+    if (id === this.leader()) await this.handOffLeadership(id, current);
     return this.changeMembership({ changes: [{ type: 'remove-node', nodeId: id }], transition: 'auto', context: '{}' });
+  }
+
+  private async handOffLeadership(from: NodeId, members: readonly MemberInfo[]): Promise<void> {
+    const to = members.find((m) => m.role === 'voter' && m.id !== from)?.id;
+    if (to === undefined) throw new RuninkError('BARN_BAD_REQUEST', `cannot remove ${from}: it is the only voter`, { id: from });
+    if (from === this.id) {
+      this.raw.transferLeadership(to);
+      this.schedule();
+    }
+    const deadline = Date.now() + (this.options.requestTimeoutMs ?? 5000);
+    while (this.leader() === from || this.leader() === '') {
+      if (Date.now() > deadline) throw new RuninkError('BARN_TIMEOUT', `leadership did not move away from ${from} in time; retry`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   // ---- the loop ----------------------------------------------------------------------------------------

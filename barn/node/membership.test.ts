@@ -32,7 +32,7 @@ async function until<T>(fn: () => Promise<T | undefined>, ms = 8000): Promise<T>
   }
 }
 
-test('a node added to a one-node cluster joins, catches up through a snapshot, and is then removed', async (t) => {
+test('a node added to a one-node cluster joins and catches up through a snapshot, and removing the leader hands over leadership first', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'barn-members-'));
   const running: RunningBarn[] = [];
   t.after(async () => {
@@ -62,9 +62,15 @@ test('a node added to a one-node cluster joins, catches up through a snapshot, a
   assert.equal(seen, 119, 'the joined node reads the latest value');
   assert.ok((await c2.put('from-n2', true)).ok, 'and takes writes (forwarded to the leader)');
 
-  const removed = await c1.removeMember('n2');
+  // Remove the leader (n1) from the two-voter configuration: leadership moves to n2 first, so n2 can go on.
+  const removed = await c1.removeMember('n1');
   assert.ok(removed.ok, JSON.stringify(removed));
-  assert.deepEqual(removed.value.members.map((m) => m.id), ['n1']);
-  const unknown = await c1.removeMember('n7');
+  assert.deepEqual(removed.value.members.map((m) => m.id), ['n2']);
+  const after = await until(async () => {
+    const r = await c2.put('after-removal', 1);
+    return r.ok ? r : undefined;
+  });
+  assert.ok(after.ok, 'the remaining node elects itself and takes writes');
+  const unknown = await c2.removeMember('n7');
   assert.ok(!unknown.ok && unknown.status === 404 && unknown.code === 'BARN_UNKNOWN_MEMBER');
 });
