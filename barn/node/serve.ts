@@ -2,7 +2,7 @@
 // the listening socket. `runi barn start` and `runi up` call startBarn; tests start several in one process.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.ts';
-import { decodeBatch } from '../transport/codec.ts';
+import { decodeBatch, decodeSnapshotMessage } from '../transport/codec.ts';
 import { BarnNode, type BarnNodeOptions } from './barn-node.ts';
 
 export interface ServeOptions extends BarnNodeOptions {
@@ -33,6 +33,14 @@ export async function startBarn(options: ServeOptions): Promise<RunningBarn> {
       a.post('/raft/messages', { bodyLimit: PEER_BODY_LIMIT }, async (req, reply) => {
         const batch = decodeBatch(req.body);
         node.receive(batch.clusterId, batch.messages);
+        return reply.code(204).send();
+      });
+      a.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: PEER_BODY_LIMIT }, (_req, body, done) => done(null, body));
+      a.post('/raft/snapshot', { bodyLimit: PEER_BODY_LIMIT }, async (req, reply) => {
+        const header = req.headers['x-raft-snapshot'];
+        const body = req.body as Buffer;
+        const { clusterId, message } = decodeSnapshotMessage(typeof header === 'string' ? header : undefined, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+        node.receive(clusterId, [message]);
         return reply.code(204).send();
       });
     },

@@ -75,3 +75,25 @@ function decodeSnapshot(raw: unknown): Snapshot {
 function bad(message: string): RuninkError {
   return new RuninkError('BARN_BAD_PEER_MESSAGE', `malformed peer message: ${message}`);
 }
+
+/** A snapshot message travels alone: its metadata as a header, its data as the raw binary body (no base64, no
+ * JSON of the state machine), so a large snapshot neither bloats nor delays the ordinary message batches. */
+export function encodeSnapshotHeader(clusterId: string, m: Message): string {
+  const { snapshot, ...rest } = m;
+  const meta = { clusterId, message: { ...encodeMessage(rest as Message), snapshot: { metadata: snapshot?.metadata, data: '' } } };
+  return Buffer.from(JSON.stringify(meta)).toString('base64');
+}
+
+export function decodeSnapshotMessage(header: string | undefined, body: Uint8Array): { clusterId: string; message: Message } {
+  if (header === undefined) throw bad('missing x-raft-snapshot header');
+  let meta: { clusterId?: unknown; message?: unknown };
+  try {
+    meta = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as typeof meta;
+  } catch {
+    throw bad('x-raft-snapshot header is not base64 JSON');
+  }
+  if (typeof meta.clusterId !== 'string') throw bad('snapshot header needs clusterId');
+  const message = decodeMessage(meta.message);
+  if (message.type !== 'snap' || message.snapshot === undefined) throw bad('snapshot header must carry a snap message');
+  return { clusterId: meta.clusterId, message: { ...message, snapshot: { metadata: message.snapshot.metadata, data: body } } };
+}

@@ -1,10 +1,11 @@
 // Sends Raft messages to peers over HTTP with keep-alive (undici). Per peer: one request in flight at a time
-// (so messages to a peer arrive in order), and everything queued meanwhile goes out as one batch. A failed
+// (so messages to a peer arrive in order), and everything queued meanwhile goes out as one batch; a snapshot
+// goes alone to /raft/snapshot as a raw binary body (see codec.ts). A failed
 // batch is dropped and the peer reported unreachable: Raft retransmits what matters, so the transport never
 // retries or blocks the node loop. A queue that grows past `maxQueued` drops its oldest messages.
 import { Agent, request } from 'undici';
 import type { Message, NodeId } from '../raft/types.ts';
-import { encodeBatch } from './codec.ts';
+import { encodeBatch, encodeSnapshotHeader } from './codec.ts';
 
 export interface TransportOptions {
   readonly selfId: NodeId;
@@ -58,27 +59,36 @@ export class PeerTransport {
     peer.sending = true;
     while (peer.queue.length > 0 && !this.closed) {
       const batch = peer.queue.splice(0);
-      const snapshots = batch.filter((m) => m.type === 'snap');
-      let ok = false;
-      try {
-        const res = await request(`${peer.url.replace(/\/$/, '')}/raft/messages`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${this.options.clusterToken}`, 'content-type': 'application/json' },
-          body: encodeBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages: batch }),
-          dispatcher: this.dispatcher,
-          headersTimeout: this.options.timeoutMs ?? 5000,
-          bodyTimeout: this.options.timeoutMs ?? 5000,
-        });
-        await res.body.dump();
-        ok = res.statusCode === 204 || res.statusCode === 200;
-      } catch {
-        ok = false;
+      const messages = batch.filter((m) => m.type !== 'snap');
+      let ok = messages.length === 0 ? true : await this.post(peer.url, '/raft/messages', 'application/json', encodeBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages }));
+      for (const snap of batch.filter((m) => m.type === 'snap')) {
+        const sent = ok && (await this.post(peer.url, '/raft/snapshot', 'application/octet-stream', snap.snapshot!.data, { 'x-raft-snapshot': encodeSnapshotHeader(this.options.clusterId, snap) }, 60_000));
+        this.options.onSnapshotStatus(id, sent);
+        ok = ok && sent;
       }
-      if (!ok) this.options.onUnreachable(id);
-      for (const _ of snapshots) this.options.onSnapshotStatus(id, ok);
-      if (!ok) break;
+      if (!ok) {
+        this.options.onUnreachable(id);
+        break;
+      }
     }
     peer.sending = false;
+  }
+
+  private async post(url: string, path: string, contentType: string, body: string | Uint8Array, extra: Record<string, string> = {}, timeoutMs = this.options.timeoutMs ?? 5000): Promise<boolean> {
+    try {
+      const res = await request(`${url.replace(/\/$/, '')}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.options.clusterToken}`, 'content-type': contentType, ...extra },
+        body,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await res.body.dump();
+      return res.statusCode === 204 || res.statusCode === 200;
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {
