@@ -2,14 +2,13 @@
 // the peer transport, and runs the Ready loop:
 //
 //   tick / message / proposal / read  →  schedule()  →  processReady():
-//     1. persist entries + hard state + snapshot in ONE durable write (group commit: every proposal that
-//        arrived since the last Ready shares this fsync);
-//     2. send messages to peers;
-//     3. apply the snapshot, then committed entries, in ONE KV write transaction that also stores the applied
-//        index (a crash never applies an entry twice or loses one);
-//     4. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
+//     1. persist entries + hard state + snapshot AND apply the snapshot and committed entries with the applied
+//        index, all in ONE durable LMDB write transaction (group commit: every proposal that arrived since
+//        the last Ready shares this one fsync; a crash never applies an entry twice or loses one);
+//     2. send messages to peers (only after that transaction committed);
+//     3. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
 //        applied;
-//     5. advance().
+//     4. advance().
 //
 // Level-triggered: processReady loops while the core has work. Everything in it is synchronous (LMDB writes
 // are synchronous), so no two Readys interleave.
@@ -92,6 +91,7 @@ export class BarnNode implements BarnService {
   /** A configuration change was applied since the last snapshot: the next snapshot must not wait, because a
    * member added by it can only install a snapshot whose configuration includes it. */
   private configChangedSinceSnapshot = false;
+  private lastCompactionCheck = 0;
 
   constructor(private readonly options: BarnNodeOptions) {
     this.id = options.id;
@@ -275,9 +275,9 @@ export class BarnNode implements BarnService {
     }
     while (this.raw.hasReady()) {
       const rd = this.raw.ready();
-      this.persist(rd);
+      const applied = this.persistAndApply(rd);
       this.transport.send(rd.messages);
-      this.apply(rd);
+      this.afterApply(rd, applied);
       for (const rs of rd.readStates) {
         const batch = this.reads.get(rs.requestCtx);
         if (batch) batch.index = rs.index;
@@ -289,26 +289,23 @@ export class BarnNode implements BarnService {
     this.maybeSnapshot();
   }
 
-  private persist(rd: Ready): void {
-    if (rd.entries.length === 0 && rd.hardState === undefined && rd.snapshot === undefined) return;
-    const end = this.metrics.persistSeconds.startTimer();
-    this.store.persist({ entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) });
-    end();
-    if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
-    if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
-  }
-
-  private apply(rd: Ready): void {
-    if (rd.snapshot === undefined && rd.committedEntries.length === 0) return;
-    const end = this.metrics.applySeconds.startTimer();
+  /** Steps 1 and 3 of the loop in ONE durable LMDB transaction (one fsync): the Ready's entries, hard state
+   * and snapshot, and the effects of its committed entries with the applied index. Messages are sent only
+   * after it commits. */
+  private persistAndApply(rd: Ready): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
     const done: Array<{ requestId: string; result: ApplyResult }> = [];
-    const events = this.store.kv.write((w) => {
+    const nothingToPersist = rd.entries.length === 0 && rd.hardState === undefined && rd.snapshot === undefined;
+    if (nothingToPersist && rd.committedEntries.length === 0) return { events: [], done };
+    const end = this.metrics.persistSeconds.startTimer();
+    const batch = { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) };
+    const events = this.store.persistAndApply(batch, (w) => {
       const out: KvEvent[] = [];
       if (rd.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
         const restored = restoreSnapshot(w, rd.snapshot.data);
         if (!restored.ok) throw new RuninkError('BARN_BAD_SNAPSHOT', restored.message);
         w.setConfState(rd.snapshot.metadata.confState);
       }
+      const applyEnd = this.metrics.applySeconds.startTimer();
       for (const entry of rd.committedEntries) {
         if (entry.index <= w.appliedIndex()) continue;
         if (entry.type === 'conf-change') {
@@ -320,13 +317,21 @@ export class BarnNode implements BarnService {
         if (result.ok) out.push(...result.events);
         if (requestId !== undefined) done.push({ requestId, result });
       }
+      applyEnd();
       return out;
     });
     end();
+    if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
+    if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
+    return { events, done };
+  }
+
+  /** Step 4: watchers and waiting callers learn about what the transaction applied. */
+  private afterApply(rd: Ready, applied: { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> }): void {
     if (rd.snapshot !== undefined) this.hub.resync();
-    this.hub.notify(events);
-    for (const { requestId, result } of done) this.settle(this.waiters, requestId, (w) => w.resolve(result));
-    this.transport.setPeers(this.book.urls());
+    this.hub.notify(applied.events);
+    for (const { requestId, result } of applied.done) this.settle(this.waiters, requestId, (w) => w.resolve(result));
+    if (rd.committedEntries.some((e) => e.type === 'conf-change') || rd.snapshot !== undefined) this.transport.setPeers(this.book.urls());
   }
 
   /** Applies a configuration change inside the apply transaction: the new ConfState, the member's URL and the
@@ -373,22 +378,29 @@ export class BarnNode implements BarnService {
     }
   }
 
+  /** Housekeeping after each loop pass: the leader proposes revision compaction once history holds more than
+   * twice `retainRevisions` (checked every 1,000 revisions), and every node snapshots its state machine and
+   * compacts its log every `snapshotEvery` applied entries (at once after a membership change). */
   private maybeSnapshot(): void {
+    const retain = this.options.retainRevisions ?? 20_000;
+    const revision = this.store.kv.revision();
+    if (revision - this.lastCompactionCheck >= 1000) {
+      this.lastCompactionCheck = revision;
+      if (this.raw.status().softState.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
+        void this.write({ type: 'compact', revision: revision - retain }).catch(() => undefined);
+      }
+    }
     const applied = this.store.kv.appliedIndex();
-    const every = this.options.snapshotEvery ?? 10_000;
+    const every = this.options.snapshotEvery ?? 50_000;
     if (applied <= this.lastSnapshotIndex) return;
     if (applied - this.lastSnapshotIndex < every && !this.configChangedSinceSnapshot) return;
     this.configChangedSinceSnapshot = false;
-    const retain = this.options.retainRevisions ?? 100_000;
-    const revision = this.store.kv.revision();
-    if (this.raw.status().softState.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
-      void this.write({ type: 'compact', revision: revision - retain }).catch(() => undefined);
-    }
     const snapshot = this.store.createSnapshot(applied, this.raw.status().confState, encodeSnapshot(this.store.kv));
     this.lastSnapshotIndex = snapshot.metadata.index;
     const margin = this.options.compactionMargin ?? 5_000;
     if (applied - margin > this.store.firstIndex()) this.store.compact(applied - margin);
   }
+
 
   // ---- helpers -----------------------------------------------------------------------------------------
 

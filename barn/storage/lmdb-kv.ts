@@ -178,14 +178,17 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
   /** Runs fn in one durable write transaction: everything it wrote commits together when it returns, nothing
    * when it throws. fn must be synchronous; nested writes (or a write during persist) throw NESTED_WRITE. */
   write<T>(fn: (w: LmdbKvWriter) => T): T {
-    return this.gate.run(() => {
-      const writer = new LmdbKvTxnWriter(this.dbs, this.gate);
-      try {
-        return fn(writer);
-      } finally {
-        writer.end();
-      }
-    });
+    return this.gate.run(() => this.writeInCurrentTxn(fn));
+  }
+
+  /** For LmdbStore.persistAndApply only: runs fn with a writer inside the write transaction already open. */
+  writeInCurrentTxn<T>(fn: (w: LmdbKvWriter) => T): T {
+    const writer = new LmdbKvTxnWriter(this.dbs, this.gate);
+    try {
+      return fn(writer);
+    } finally {
+      writer.end();
+    }
   }
 }
 

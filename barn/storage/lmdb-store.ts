@@ -19,7 +19,7 @@ import { decodeJson, encodeJson } from './codec.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { META, STORE_FORMAT, WriteGate, openEnv, type StoreDbs } from './lmdb-env.ts';
-import { LmdbKv } from './lmdb-kv.ts';
+import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, compactLog, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
 
 export interface OpenStoreOptions {
@@ -136,34 +136,60 @@ export class LmdbStore implements RaftStorage {
    * nothing to write costs no fsync. */
   persist(ready: PersistBatch): void {
     this.gate.assertOpen();
+    if (isEmptyBatch(ready)) return;
+    let next: PendingLog | undefined;
+    this.gate.run(() => {
+      next = this.writeBatch(ready);
+    });
+    this.adopt(next!);
+  }
+
+  /** persist() and applying committed entries in ONE durable write transaction (one fsync for both): the
+   * entries, hard state and snapshot of a Ready and the state machine effects (with the applied index) of its
+   * committed entries commit together or not at all. Committed entries may be among the entries persisted by
+   * the same call. */
+  persistAndApply<T>(ready: PersistBatch, apply: (w: LmdbKvWriter) => T): T {
+    this.gate.assertOpen();
+    let next: PendingLog | undefined;
+    const result = this.gate.run(() => {
+      if (!isEmptyBatch(ready)) next = this.writeBatch(ready);
+      return this.kv.writeInCurrentTxn(apply);
+    });
+    if (next !== undefined) this.adopt(next);
+    return result;
+  }
+
+  /** The persist part of a write transaction; the in-memory view changes only after it commits (adopt). */
+  private writeBatch(ready: PersistBatch): PendingLog {
     const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0 ? ready.snapshot : undefined;
-    if (ready.entries.length === 0 && ready.hardState === undefined && snap === undefined) return;
     let log = this.log;
     let snapMeta = this.snapMeta;
     const hard = ready.hardState === undefined ? undefined : copyHardState(ready.hardState);
-    this.gate.run(() => {
-      if (snap !== undefined) {
-        this.checkNewer(snap.metadata.index, snapMeta);
-        this.writeSnapshot(snap);
-        this.dbs.meta.putSync(META.confState, encodeJson(snap.metadata.confState));
-        log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
-        snapMeta = snap.metadata;
+    if (snap !== undefined) {
+      this.checkNewer(snap.metadata.index, snapMeta);
+      this.writeSnapshot(snap);
+      this.dbs.meta.putSync(META.confState, encodeJson(snap.metadata.confState));
+      log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
+      snapMeta = snap.metadata;
+    }
+    log = appendEntries(this.dbs, log, ready.entries);
+    if (hard !== undefined) {
+      if (hard.commit > log.lastIndex) {
+        throw storageError(
+          STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
+          `hard state commit ${hard.commit} is beyond the last log index ${log.lastIndex}`,
+          { commit: hard.commit, lastIndex: log.lastIndex },
+        );
       }
-      log = appendEntries(this.dbs, log, ready.entries);
-      if (hard !== undefined) {
-        if (hard.commit > log.lastIndex) {
-          throw storageError(
-            STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
-            `hard state commit ${hard.commit} is beyond the last log index ${log.lastIndex}`,
-            { commit: hard.commit, lastIndex: log.lastIndex },
-          );
-        }
-        this.dbs.meta.putSync(META.hardState, encodeJson(hard));
-      }
-    });
-    this.log = log;
-    this.snapMeta = snapMeta;
-    if (hard !== undefined) this.hard = hard;
+      this.dbs.meta.putSync(META.hardState, encodeJson(hard));
+    }
+    return { log, snapMeta, hard };
+  }
+
+  private adopt(next: PendingLog): void {
+    this.log = next.log;
+    this.snapMeta = next.snapMeta;
+    if (next.hard !== undefined) this.hard = next.hard;
   }
 
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
@@ -264,4 +290,16 @@ function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
 
 function copyHardState(hs: HardState): HardState {
   return { term: hs.term, vote: hs.vote, commit: hs.commit };
+}
+
+function isEmptyBatch(ready: PersistBatch): boolean {
+  const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0;
+  return ready.entries.length === 0 && ready.hardState === undefined && !snap;
+}
+
+/** The log's in-memory view after a write transaction, adopted only once it has committed. */
+interface PendingLog {
+  readonly log: LogState;
+  readonly snapMeta: SnapshotMetadata;
+  readonly hard: HardState | undefined;
 }

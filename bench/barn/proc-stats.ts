@@ -1,0 +1,67 @@
+// Process and disk figures sampled by the soak: a process's resident set (VmRSS from /proc/<pid>/status) and a
+// directory's size. Linux only (reads /proc). Both are point-in-time reads; a vanished pid or file reads as 0.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Rss {
+  /** VmRSS: everything resident, including file pages mapped by the process (LMDB maps its data file). */
+  readonly total: number;
+  /** RssAnon: heap, stacks, buffers — the process's own memory. */
+  readonly anon: number;
+  /** RssFile: resident pages of mapped files (for Barn, mostly LMDB's data.mdb; reclaimable page cache). */
+  readonly file: number;
+}
+
+/** Resident memory of `pid` in bytes (all zero when the process is gone). */
+export function rss(pid: number): Rss {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string): number => {
+      const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+      return m ? Number(m[1]) * 1024 : 0;
+    };
+    return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
+  } catch {
+    return { total: 0, anon: 0, file: 0 };
+  }
+}
+
+export interface DirSize {
+  /** Sum of the files' apparent sizes (st_size). LMDB's data.mdb may be sparse, so this can exceed `allocated`. */
+  readonly apparent: number;
+  /** Bytes actually allocated on disk (st_blocks × 512). */
+  readonly allocated: number;
+}
+
+/** Size of every regular file under `dir`, recursively. */
+export function dirSize(dir: string): DirSize {
+  let apparent = 0;
+  let allocated = 0;
+  const walk = (d: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const p = join(d, name);
+      try {
+        const st = statSync(p);
+        if (st.isDirectory()) walk(p);
+        else if (st.isFile()) {
+          apparent += st.size;
+          allocated += st.blocks * 512;
+        }
+      } catch {
+        // removed while walking
+      }
+    }
+  };
+  walk(dir);
+  return { apparent, allocated };
+}
+
+export function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
