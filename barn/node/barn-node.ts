@@ -28,6 +28,7 @@ import { PeerTransport } from '../transport/peer-transport.ts';
 import { newRequestId, unwrap, wrap } from './envelope.ts';
 import { MemberBook } from './member-book.ts';
 import { NodeMetrics } from './metrics.ts';
+import { ReadBatches } from './read-batches.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
 /** Default timing: elections after 500–1000 ms without a leader (25 distinct timeouts, so split votes are rare),
@@ -64,12 +65,6 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-interface ReadBatch {
-  readonly ctx: string;
-  readonly waiters: Array<{ resolve(): void; reject(e: Error): void }>;
-  index?: number;
-  timer: NodeJS.Timeout;
-}
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -81,9 +76,7 @@ export class BarnNode implements BarnService {
   private readonly book: MemberBook;
   private readonly waiters = new Map<string, Waiter>();
   private readonly confWaiters = new Map<string, Waiter>();
-  private readonly reads = new Map<string, ReadBatch>();
-  private nextRead: ReadBatch | undefined;
-  private readSeq = 0;
+  private readonly reads: ReadBatches;
   private scheduled = false;
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -108,6 +101,7 @@ export class BarnNode implements BarnService {
     this.book = new MemberBook(this.store.kv, options.initialMembers);
     this.hub = new WatchHub(this.store.kv);
     this.lastSnapshotIndex = this.store.snapshot().metadata.index;
+    this.reads = new ReadBatches(options.id, options.requestTimeoutMs ?? 5000);
     this.raw = new RawNode({
       id: options.id,
       electionTick: options.electionTicks ?? DEFAULT_TIMING.electionTicks,
@@ -158,7 +152,7 @@ export class BarnNode implements BarnService {
       w.reject(unknown);
     }
     const closing = new RuninkError('BARN_UNAVAILABLE', 'node is shutting down', { retry: true });
-    for (const b of this.reads.values()) this.failReadBatch(b, closing);
+    this.reads.failAll(closing);
     await this.transport.close();
     await this.store.close();
   }
@@ -196,8 +190,7 @@ export class BarnNode implements BarnService {
     if (this.stopped) return Promise.reject(new RuninkError('BARN_UNAVAILABLE', 'node is shutting down'));
     if (this.leader() === '') return Promise.reject(noLeader());
     return new Promise<T>((resolve, reject) => {
-      const batch = this.nextRead ?? this.newReadBatch();
-      batch.waiters.push({ resolve: () => resolve(fn(this.store.kv)), reject });
+      this.reads.add(() => resolve(fn(this.store.kv)), reject);
       this.schedule();
     });
   }
@@ -268,22 +261,16 @@ export class BarnNode implements BarnService {
   }
 
   private processReady(): void {
-    if (this.nextRead !== undefined) {
-      this.reads.set(this.nextRead.ctx, this.nextRead);
-      this.raw.readIndex(this.nextRead.ctx);
-      this.nextRead = undefined;
-    }
+    const readCtx = this.reads.takePending();
+    if (readCtx !== undefined) this.raw.readIndex(readCtx);
     while (this.raw.hasReady()) {
       const rd = this.raw.ready();
       const applied = this.persistAndApply(rd);
       this.transport.send(rd.messages);
       this.afterApply(rd, applied);
-      for (const rs of rd.readStates) {
-        const batch = this.reads.get(rs.requestCtx);
-        if (batch) batch.index = rs.index;
-      }
+      this.reads.onReadStates(rd.readStates);
       this.raw.advance();
-      this.serveReads();
+      this.reads.serve(this.store.kv.appliedIndex());
       this.updateGauges(rd);
     }
     this.maybeSnapshot();
@@ -368,16 +355,6 @@ export class BarnNode implements BarnService {
     return promise;
   }
 
-  private serveReads(): void {
-    const applied = this.store.kv.appliedIndex();
-    for (const [ctx, batch] of this.reads) {
-      if (batch.index === undefined || batch.index > applied) continue;
-      this.reads.delete(ctx);
-      clearTimeout(batch.timer);
-      for (const w of batch.waiters) w.resolve();
-    }
-  }
-
   /** Housekeeping after each loop pass: the leader proposes revision compaction once history holds more than
    * twice `retainRevisions` (checked every 1,000 revisions), and every node snapshots its state machine and
    * compacts its log every `snapshotEvery` applied entries (at once after a membership change). */
@@ -418,26 +395,6 @@ export class BarnNode implements BarnService {
 
   private leader(): NodeId {
     return this.raw.status().softState.lead;
-  }
-
-  private newReadBatch(): ReadBatch {
-    const ctx = `${this.id}-${++this.readSeq}`;
-    const batch: ReadBatch = {
-      ctx,
-      waiters: [],
-      timer: setTimeout(() => {
-        this.reads.delete(ctx);
-        if (this.nextRead === batch) this.nextRead = undefined;
-        this.failReadBatch(batch, new RuninkError('BARN_TIMEOUT', 'linearizable read timed out (no quorum?); retry, or read with ?stale=true'));
-      }, this.options.requestTimeoutMs ?? 5000),
-    };
-    this.nextRead = batch;
-    return batch;
-  }
-
-  private failReadBatch(batch: ReadBatch, e: Error): void {
-    clearTimeout(batch.timer);
-    for (const w of batch.waiters) w.reject(e);
   }
 
   private wait(map: Map<string, Waiter>, requestId: string): Promise<ApplyResult> {

@@ -5,21 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { BarnClient } from '../client.ts';
+import { freePort, until } from './test-support.ts';
 import { startBarn, type RunningBarn } from './serve.ts';
 
 const TOKEN = 't0ken';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function cluster(n: number, dir: string): Promise<{ nodes: RunningBarn[]; members: { id: string; url: string; role: 'voter' }[] }> {
   const ports = await Promise.all(Array.from({ length: n }, freePort));
@@ -30,16 +20,6 @@ async function cluster(n: number, dir: string): Promise<{ nodes: RunningBarn[]; 
     ),
   );
   return { nodes, members };
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 test('a single node elects itself, serves writes and keeps them across a restart', async (t) => {
