@@ -11,6 +11,7 @@ const VERBS: Record<string, { load: () => Promise<Verb>; summary: string }> = {
   validate: { load: async () => (await import('./verbs/validate.ts')).validate, summary: 'check manifests, contracts and pipelines' },
   plan: { load: async () => (await import('./verbs/plan.ts')).plan, summary: 'what would change between two states of the repository' },
   contract: { load: async () => (await import('./verbs/contract-diff.ts')).contract, summary: 'contract diff OLD NEW: breaking-change verdict' },
+  run: { load: async () => (await import('./verbs/run.ts')).run, summary: 'run one scenario once, optionally writing its OpenLineage events' },
   test: { load: async () => (await import('./verbs/test.ts')).test, summary: 'golden tests: run scenarios on their fixtures and diff the sinks' },
   lineage: { load: async () => (await import('./verbs/lineage.ts')).lineage, summary: 'the static graph of datasets and pipelines' },
   barn: { load: async () => (await import('./verbs/barn.ts')).barn, summary: 'barn start|status|members: run or inspect the control plane' },
