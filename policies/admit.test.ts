@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatProblem } from '../common/problem.ts';
-import { formatCpu } from '../common/quantity.ts';
-import { admit, humanMemory } from './admit.ts';
+import { formatCpu, formatMemory } from '../common/quantity.ts';
+import { admit } from './admit.ts';
 import { runDataDriven } from './testing/datadriven.ts';
 import { herdsFrom, parseYamlObject, pipelinesFrom } from './testing/fixtures.ts';
 
@@ -14,7 +14,7 @@ test('admission results match testdata/admit.txt', () => {
     const { usage, problems } = admit({ herds, pipelines: pipelinesFrom(spec['scenarios']) });
     const lines = Object.entries(usage).map(([name, u]) => {
       const q = herds[name]!.quotas;
-      return `usage ${name}: cpu ${formatCpu(u.cpu)}/${formatCpu(q.cpu)}, memory ${humanMemory(u.memory)}/${humanMemory(q.memory)}, slices ${u.slices}/${q.slices}`;
+      return `usage ${name}: cpu ${formatCpu(u.cpu)}/${formatCpu(q.cpu)}, memory ${formatMemory(u.memory)}/${formatMemory(q.memory)}, slices ${u.slices}/${q.slices}`;
     });
     lines.push(...(problems.length === 0 ? ['no problems'] : problems.map(formatProblem)));
     return lines.join('\n');

@@ -82,7 +82,7 @@ function format(dim: Dimension, value: number): string {
     case 'cpu':
       return formatCpu(value);
     case 'memory':
-      return humanMemory(value);
+      return formatMemory(value);
     case 'slices':
       return String(value);
   }
@@ -113,18 +113,7 @@ function contributors(dim: Dimension, scenarios: readonly ScenarioSpec[]): strin
 }
 
 function describeUse(use: QuotaUse): string {
-  return `cpu ${formatCpu(use.cpu)}, memory ${humanMemory(use.memory)}, ${use.slices} slice${use.slices === 1 ? '' : 's'}`;
-}
-
-/** formatMemory's binary units when they are whole Mi or larger, else exact decimal G/M (quotas written as
- * `1G` stay `1G`), else formatMemory's answer. */
-export function humanMemory(bytes: number): string {
-  const binary = formatMemory(bytes);
-  if (/(Mi|Gi|Ti)$/.test(binary) || bytes === 0) return binary;
-  for (const [unit, size] of [['T', 1e12], ['G', 1e9], ['M', 1e6]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return binary;
+  return `cpu ${formatCpu(use.cpu)}, memory ${formatMemory(use.memory)}, ${use.slices} slice${use.slices === 1 ? '' : 's'}`;
 }
 
 function unknownHerd(scenario: ScenarioSpec, known: readonly string[]): Problem {

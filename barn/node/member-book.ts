@@ -4,6 +4,7 @@
 // agrees); members of the first configuration come from the command line (`--peers`).
 import type { KvEvent, KvReader, KvWriter } from '../state/backend.ts';
 import { applyCommand } from '../state/apply.ts';
+import { prefixEnd } from '../state/key-order.ts';
 import type { ConfState, NodeId } from '../raft/types.ts';
 import type { MemberInfo } from './service.ts';
 
@@ -43,8 +44,4 @@ export class MemberBook {
     const r = applyCommand(w, { type: 'delete', key: `${MEMBERS_PREFIX}${id}` });
     return r.ok ? r.events : [];
   }
-}
-
-function prefixEnd(prefix: string): string {
-  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }

@@ -11,7 +11,7 @@
 //   report-unreachable N M | report-snapshot N M [ok=false] | restart N
 //   raft-log N | raft-state | status N | applied N | log-level debug|info|warn|error|none
 import { describeConfState, describeEntry, describeMessage, msgName, roleName } from './describe.ts';
-import type { Arg } from './datadriven.ts';
+import type { Arg } from '../../common/datadriven.ts';
 import { parseConfChangeSingle } from './conf-change-codec.ts';
 import { DEFAULT_NODE_OPTIONS } from './interaction-env.ts';
 import type { EnvNode, InteractionEnv, NodeOptions, OutputLevel } from './interaction-env.ts';

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDataFile, rewriteDataFile } from './datadriven.ts';
+import { parseDataFile, rewriteDataFile } from '../../common/datadriven.ts';
 import { InteractionEnv } from './interaction-env.ts';
 import { runCommand } from './interaction-commands.ts';
 

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { freePorts } from './free-port.ts';
+import { freePorts } from '../../barn/node/test-support.ts';
 import { assertAlive, spawnServer, stopServer, waitUntil, type RunningCluster, type ServerProcess } from './server-process.ts';
 
 export const ETCD_BIN = process.env['ETCD_BIN'] ?? '/usr/bin/etcd';

@@ -8,11 +8,13 @@
 //   <blank line or end of file>
 //
 // runDataDriven() runs every case through a handler returning the actual output; with RUNINK_REWRITE=1 it
-// rewrites the expected output in place instead of comparing. Test-only: reads and writes testdata files.
+// rewrites the expected output in place instead of comparing. Parsing and rewriting are common/datadriven.ts
+// (shared with the Raft interaction tests); this file adds the I/O and assertions.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseDataFile, rewriteDataFile } from '../../common/datadriven.ts';
 
 export interface Case {
   /** `authorize.txt:12` — where the command line is. */
@@ -21,51 +23,17 @@ export interface Case {
   readonly args: Readonly<Record<string, string>>;
   readonly input: string;
   readonly expected: string;
-  /** 0-based line range of the expected output, [start, end). */
-  readonly outputLines: readonly [number, number];
 }
 
-const SEPARATOR = '----';
-
+/** The cases of a file, parsed by the shared reader (common/datadriven.ts), with `key=value` arguments. */
 export function parseCases(name: string, text: string): Case[] {
-  const lines = text.split('\n');
-  const cases: Case[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    if (line.trim() === '' || line.startsWith('#')) {
-      i++;
-      continue;
-    }
-    const start = i;
-    const [command = '', ...rest] = line.trim().split(/\s+/);
-    i++;
-    const input: string[] = [];
-    while (i < lines.length && lines[i] !== SEPARATOR) input.push(lines[i++]!);
-    if (i >= lines.length) throw new Error(`${name}:${start + 1}: case has no ${SEPARATOR} line`);
-    i++;
-    const outStart = i;
-    while (i < lines.length && lines[i]!.trim() !== '') i++;
-    cases.push({
-      at: `${name}:${start + 1}`,
-      command,
-      args: parseArgs(rest),
-      input: input.join('\n'),
-      expected: lines.slice(outStart, i).join('\n'),
-      outputLines: [outStart, i],
-    });
-  }
-  return cases;
-}
-
-function parseArgs(tokens: readonly string[]): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (const t of tokens) {
-    const eq = t.indexOf('=');
-    if (eq < 0) args[t] = '';
-    else args[t.slice(0, eq)] = t.slice(eq + 1);
-  }
-  return args;
+  return parseDataFile(text).cases.map((c) => ({
+    at: `${name}:${c.line}`,
+    command: c.command,
+    args: Object.fromEntries(c.args.map((a) => [a.key, a.values.join(',')])),
+    input: c.input.join('\n'),
+    expected: c.expected,
+  }));
 }
 
 /** Runs every case of the file at `url`; asserts all outputs match (or rewrites them under RUNINK_REWRITE=1). */
@@ -80,12 +48,7 @@ export function runDataDriven(url: URL, handler: (c: Case) => string): void {
     return out;
   });
   if (process.env['RUNINK_REWRITE'] === '1') {
-    const lines = text.split('\n');
-    for (let k = cases.length - 1; k >= 0; k--) {
-      const [from, to] = cases[k]!.outputLines;
-      lines.splice(from, to - from, ...(actual[k] === '' ? [] : actual[k]!.split('\n')));
-    }
-    writeFileSync(path, lines.join('\n'));
+    writeFileSync(path, rewriteDataFile(parseDataFile(text), actual));
     return;
   }
   const mismatches = cases.flatMap((c, k) => (c.expected === actual[k] ? [] : [{ at: c.at, expected: c.expected, actual: actual[k] }]));

@@ -15,7 +15,7 @@ import { describeStep } from './fault-schedule.ts';
 import { renderCheck, renderTimeline } from './failure-report.ts';
 import { runWithFaults } from './fault-run.ts';
 import { lostWrites } from './final-state.ts';
-import { freePorts } from './free-port.ts';
+import { freePorts } from '../../barn/node/test-support.ts';
 import { getJson, send, sleep, waitFor } from './node-http.ts';
 
 function scratch(t: { after(fn: () => void): void }, name: string): string {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BarnClient } from '../../barn/client.ts';
 import { startBarn } from '../../barn/node/serve.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../barn/node/test-support.ts';
 import { waitFor } from './node-http.ts';
 
 /** A proxy to `port` that forwards requests but resets the client's connection as soon as an answer arrives. */

@@ -15,7 +15,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FaultNetwork } from './fault-proxy.ts';
-import { freePorts } from './free-port.ts';
+import { freePorts } from '../../barn/node/test-support.ts';
 import { getJson, waitFor } from './node-http.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
