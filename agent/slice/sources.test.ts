@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { relativeDataPath } from './data-path.ts';
 import { expandSourcePath, segmentRegExp } from './glob.ts';
@@ -134,5 +134,32 @@ describe('stream sources', () => {
     const input = Readable.from(['{"a":1}\n{"a"', ':2}\n', '{"a":3}\n']);
     const r = await collect(streamSource('stdin', input, 'ndjson'), 10);
     assert.deepEqual(r.records, [{ a: 1 }, { a: 2 }, { a: 3 }]);
+  });
+
+  it('hands on a partial chunk as soon as a quiet stream has nothing more to read', async () => {
+    const input = new PassThrough();
+    const chunks = streamSource('stdin', input, 'ndjson').chunks(1000)[Symbol.asyncIterator]();
+    input.write('{"a":1}\n{"a":2}\n');
+    const first = await chunks.next();
+    assert.deepEqual(first.value?.records, [{ a: 1 }, { a: 2 }], 'two records of a 1000-record chunk, without waiting for more');
+    input.write('{"a":3}\n');
+    assert.deepEqual((await chunks.next()).value?.records, [{ a: 3 }]);
+    input.end();
+    assert.equal((await chunks.next()).done, true);
+  });
+
+  it('a file source hands on chunks by size, not per piece read', async () => {
+    const dir = await scratchDir('chunks');
+    try {
+      await writeFile(join(dir.path, 'big.ndjson'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(200) })).join('\n') + '\n');
+      const sizes: number[] = [];
+      for await (const c of fileSource('f', dir.path, 'big.ndjson', 'ndjson').chunks(1024)) sizes.push(c.records.length);
+      // ~1 MB read in 64 KiB pieces: handing on per piece would make ~17 chunks of ~300 records
+      assert.equal(sizes.reduce((a, b) => a + b, 0), 5000);
+      assert.ok(sizes.every((n) => n <= 1024));
+      assert.ok(sizes.filter((n) => n > 0).length <= 6, `chunk sizes ${sizes.join(',')}`);
+    } finally {
+      await dir.cleanup();
+    }
   });
 });

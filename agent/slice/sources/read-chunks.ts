@@ -2,6 +2,10 @@
 // consumer asked for the next chunk, so a slow consumer stalls the read (the stream's own buffer, one
 // highWaterMark, is the only read-ahead). UTF-8 is decoded with a StringDecoder so multi-byte characters split
 // across pieces survive.
+//
+// Handing on: `full` (files) hands records on once at least chunkSize are held (in chunks of at most chunkSize)
+// or the input ends, so chunks stay large; `idle` (streams: stdin, FIFOs, sockets) also hands on whatever it holds as soon as the input has
+// nothing more buffered, so a slow @stream never sits on records waiting for a chunk to fill.
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { DataFormat } from '../../../contracts/desired-state.ts';
@@ -22,7 +26,9 @@ export function decoderFor(format: DataFormat, sourceId: string, label: string):
   }
 }
 
-export async function* readChunks(input: Readable, decoder: Decoder, chunkSize: number, signal?: AbortSignal): AsyncGenerator<SourceChunk> {
+export type HandOn = 'full' | 'idle';
+
+export async function* readChunks(input: Readable, decoder: Decoder, chunkSize: number, signal?: AbortSignal, handOn: HandOn = 'full'): AsyncGenerator<SourceChunk> {
   const text = new StringDecoder('utf8');
   let records: Rec[] = [];
   let rejects: Rejected[] = [];
@@ -33,7 +39,7 @@ export async function* readChunks(input: Readable, decoder: Decoder, chunkSize: 
       const buf = typeof piece === 'string' ? Buffer.from(piece) : (piece as Buffer);
       bytes += buf.length;
       decoder.write(text.write(buf), records, rejects);
-      if (records.length >= chunkSize || rejects.length >= chunkSize) {
+      if (records.length >= chunkSize || rejects.length >= chunkSize || (handOn === 'idle' && isIdle(input, records, rejects))) {
         // A large piece may hold several chunks' worth: hand them out one chunk at a time.
         for (let i = 0; i < records.length; i += chunkSize) {
           const last = i + chunkSize >= records.length;
@@ -52,4 +58,9 @@ export async function* readChunks(input: Readable, decoder: Decoder, chunkSize: 
   } finally {
     input.destroy();
   }
+}
+
+/** Nothing more is buffered in the input (the next read would wait) and something is held back. */
+function isIdle(input: Readable, records: readonly Rec[], rejects: readonly Rejected[]): boolean {
+  return input.readableLength === 0 && (records.length > 0 || rejects.length > 0);
 }

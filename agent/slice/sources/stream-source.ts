@@ -1,5 +1,6 @@
 // `stdin:` (or any Readable): NDJSON/CSV/JSON from a stream, for @stream scenarios. The run ends when the
-// stream ends; an abort signal destroys the stream so a blocked read wakes up.
+// stream ends; an abort signal destroys the stream so a blocked read wakes up. Records are handed on as soon as
+// the input goes idle (a partial chunk), so a quiet stream never holds back what it has read.
 import type { Readable } from 'node:stream';
 import type { DataFormat } from '../../../contracts/desired-state.ts';
 import { decoderFor, readChunks } from './read-chunks.ts';
@@ -14,7 +15,7 @@ export function streamSource(id: string, input: Readable, format: DataFormat): R
       };
       signal?.addEventListener('abort', stop, { once: true });
       try {
-        yield* readChunks(input, decoderFor(format, id, id), chunkSize, signal);
+        yield* readChunks(input, decoderFor(format, id, id), chunkSize, signal, 'idle');
       } catch (e) {
         if (signal?.aborted !== true) throw e;
       } finally {
