@@ -15,6 +15,7 @@ const VERBS: Record<string, { load: () => Promise<Verb>; summary: string }> = {
   test: { load: async () => (await import('./verbs/test.ts')).test, summary: 'golden tests: run scenarios on their fixtures and diff the sinks' },
   lineage: { load: async () => (await import('./verbs/lineage.ts')).lineage, summary: 'the static graph of datasets and pipelines' },
   barn: { load: async () => (await import('./verbs/barn.ts')).barn, summary: 'barn start|status|members: run or inspect the control plane' },
+  agent: { load: async () => (await import('./verbs/agent.ts')).agent, summary: 'agent start: run a Runi agent that converges its placed slices' },
 };
 
 const HELP = `runi — Git as the control plane for data pipelines

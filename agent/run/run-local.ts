@@ -1,14 +1,15 @@
-// One run of a scenario outside a cluster (`runi run`): the slice runtime plus, when asked, the run's
-// OpenLineage events (START, then COMPLETE / FAIL / ABORT with statistics and data-quality assertions).
+// One run of a scenario outside a cluster (`runi run`): the confined slice launcher (agent/confine, the same
+// runtime and confinement as production) plus, when asked, the run's OpenLineage events (START, then
+// COMPLETE / FAIL / ABORT with statistics and data-quality assertions).
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../common/clock.ts';
 import { seededRng } from '../../common/rng.ts';
-import type { DesiredState, ScenarioSpec } from '../../contracts/desired-state.ts';
-import { assertionsFromQuality } from '../lineage/quality-facet.ts';
+import type { DesiredState, Isolation, ScenarioSpec } from '../../contracts/desired-state.ts';
+import { launchSlice, prewarmRuntimeCache } from '../confine/launch.ts';
+import { runResultOf } from '../confine/run-result.ts';
+import type { SliceOutcome } from '../confine/types.ts';
 import type { LineageSink } from '../lineage/lineage-sink.ts';
-import type { AssertionResult, EventInput } from '../lineage/run-inputs.ts';
 import { runIdFactory } from '../lineage/run-id.ts';
-import { runLineage } from '../lineage/run-lineage.ts';
-import { runScenario } from '../slice/run-scenario.ts';
 import type { InputOverride, RunResult } from '../slice/types.ts';
 
 export interface LocalRunOptions {
@@ -19,49 +20,41 @@ export interface LocalRunOptions {
   readonly clock: Clock;
   readonly signal?: AbortSignal;
   readonly onProgress?: (stats: RunResult['stats']) => void;
+  /** Overrides the herd's isolation level. */
+  readonly isolation?: Isolation;
+  /** The run's id (e.g. one the caller already announced); default: a new UUIDv7. */
+  readonly runId?: string;
+  /** Where confinement warnings go (default: stderr). */
+  readonly onWarning?: (message: string) => void;
 }
 
-export async function runLocal(state: DesiredState, spec: ScenarioSpec, opts: LocalRunOptions): Promise<{ result: RunResult; runId: string }> {
-  const runId = runIdFactory(opts.clock, seededRng(opts.clock.now() & 0xffffffff))();
-  const lineage = opts.lineage
-    ? runLineage({ scenario: spec, contracts: state.contracts, project: state.project.name, runId, code: { repoUrl: opts.repoRoot, commit: state.commit } }, opts.clock, opts.lineage)
-    : undefined;
-  await lineage?.start();
-  const result = await runScenario(spec, {
+export async function runLocal(state: DesiredState, spec: ScenarioSpec, opts: LocalRunOptions): Promise<{ result: RunResult; runId: string; outcome: SliceOutcome }> {
+  const runId = opts.runId ?? runIdFactory(opts.clock, seededRng((opts.clock.now() ^ parseInt(randomUUID().slice(0, 8), 16)) & 0xffffffff))();
+  const herd = state.herds[spec.herd];
+  if (herd === undefined) throw new Error(`scenario ${spec.id}: unknown herd ${spec.herd}`);
+  const lineage = opts.lineage;
+  await prewarmRuntimeCache();
+  const handle = launchSlice({
+    runId,
     repoRoot: opts.repoRoot,
-    dataRoot: opts.dataRoot,
+    commit: state.commit,
+    project: state.project.name,
+    spec,
     contracts: state.contracts,
+    herd,
+    dataRoot: opts.dataRoot,
     ...(opts.inputs ? { inputs: opts.inputs } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.isolation ? { isolation: opts.isolation } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress, progressIntervalMs: 200 } : {}),
+    ...(opts.onWarning ? { onWarning: opts.onWarning } : {}),
+    ...(lineage ? { onEvent: (ev) => lineage.emit(ev) } : {}),
   });
-  if (lineage) {
-    const input = eventInput(spec, result);
-    switch (result.status) {
-      case 'COMPLETE':
-        await lineage.complete(input);
-        break;
-      case 'FAIL':
-        await lineage.fail({ message: `${result.error?.code ?? 'SLICE_FAILED'}: ${result.error?.message ?? 'the run failed'}` }, input);
-        break;
-      case 'ABORT':
-        await lineage.abort({ message: result.error?.message ?? 'the run was stopped' }, input);
-        break;
-    }
+  const stop = (): void => void handle.stop();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const outcome = await handle.result;
+    return { result: runResultOf(spec, outcome), runId, outcome };
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
   }
-  return { result, runId };
-}
-
-/** The slice's statistics and quality reports as the lineage builders take them (by source / sink id). */
-function eventInput(spec: ScenarioSpec, result: RunResult): Omit<EventInput, 'error'> {
-  const inputs = Object.fromEntries(Object.entries(result.stats.recordsIn).map(([id, records]) => [id, { records }]));
-  const outputs = Object.fromEntries(Object.entries(result.stats.recordsOut).map(([id, records]) => [id, { records }]));
-  const nodeIds = new Set([...spec.sources.map((s) => s.id), ...spec.sinks.map((s) => s.id)]);
-  const quality: Record<string, AssertionResult[]> = {};
-  for (const report of result.quality) {
-    const node = nodeIds.has(report.dataset) ? report.dataset : spec.sources[0]?.id;
-    if (node === undefined) continue;
-    (quality[node] ??= []).push(...assertionsFromQuality(report.results));
-  }
-  return { stats: { inputs, outputs }, quality };
 }

@@ -29,7 +29,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1536 * 1024;
 
 export function buildApp(options: AppOptions): FastifyInstance {
   const { service } = options;
-  const app = Fastify({ bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger: false, return503OnClosing: true });
+  // forceCloseConnections: closing the node ends open watch streams (SSE responses never finish by themselves);
+  // their clients see the stream end and re-watch from their last revision on another node.
+  const app = Fastify({ bodyLimit: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logger: false, return503OnClosing: true, forceCloseConnections: true });
   const fail = (reply: FastifyReply, code: string, message: string, data: Record<string, unknown> = {}): FastifyReply =>
     reply.code(statusFor(code)).send({ code, message, ...data });
 

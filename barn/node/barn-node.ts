@@ -12,6 +12,12 @@
 //
 // Level-triggered: processReady loops while the core has work. Everything in it is synchronous (LMDB writes
 // are synchronous), so no two Readys interleave.
+//
+// Three refinements of that order: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so
+// its own fsync overlaps the followers' (Raft thesis §10.2.1); step 1 is durable only when Raft needs it (new
+// entries, snapshot, term or vote — LmdbStore.persistAndApply): a Ready that only advances the commit index
+// and applies committed entries skips the meta-page flush; and a follower nobody waits on defers applying to
+// its next durable write or the next tick (planWrite), so learning the commit index costs it no write.
 import { RuninkError } from '../../common/error.ts';
 import { seededRng } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
@@ -20,10 +26,11 @@ import type { KvEvent, KvReader } from '../state/backend.ts';
 import { applyEntry, type ApplyResult } from '../state/apply.ts';
 import { encodeCommand, type Command } from '../state/commands.ts';
 import { encodeSnapshot, restoreSnapshot } from '../state/snapshot.ts';
+import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
-import { openStore, type LmdbStore } from '../storage/lmdb-store.ts';
+import { mustSync, openStore, type LmdbStore, type PersistBatch } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
 import { newRequestId, unwrap, wrap } from './envelope.ts';
 import { MemberBook } from './member-book.ts';
@@ -85,6 +92,10 @@ export class BarnNode implements BarnService {
    * member added by it can only install a snapshot whose configuration includes it. */
   private configChangedSinceSnapshot = false;
   private lastCompactionCheck = 0;
+  /** Committed entries this node has not applied yet (a follower defers them: planWrite). */
+  private unapplied: Entry[] = [];
+  /** A tick passed since entries were deferred: apply them now. */
+  private applyDue = false;
 
   constructor(private readonly options: BarnNodeOptions) {
     this.id = options.id;
@@ -134,6 +145,7 @@ export class BarnNode implements BarnService {
   start(): void {
     this.ticker = setInterval(() => {
       this.raw.tick();
+      if (this.unapplied.length > 0) this.applyDue = true;
       this.schedule();
     }, this.options.tickMs ?? DEFAULT_TIMING.tickMs);
     const cs = this.raw.status().confState;
@@ -171,15 +183,17 @@ export class BarnNode implements BarnService {
   write(command: Command): Promise<ApplyResult> {
     const checked = validateCommand(command);
     if (!checked.ok) return Promise.resolve({ ...checked, revision: this.store.kv.revision() });
+    const reserved = reservedKeyError(checked.command);
+    if (reserved !== undefined) return Promise.resolve({ ...reserved, revision: this.store.kv.revision() });
     if (this.stopped) return Promise.reject(new RuninkError('BARN_UNAVAILABLE', 'node is shutting down'));
     if (this.leader() === '') return Promise.reject(noLeader());
     const requestId = newRequestId();
     const err = this.raw.propose(wrap(requestId, encodeCommand(checked.command)));
     if (err) {
-      this.metrics.proposals.inc({ result: 'dropped' });
+      this.metrics.proposalsDropped.inc();
       return Promise.reject(new RuninkError('BARN_UNAVAILABLE', `proposal dropped (${err.code}); retry`, { retry: true }));
     }
-    this.metrics.proposals.inc({ result: 'proposed' });
+    this.metrics.proposalsProposed.inc();
     const promise = this.wait(this.waiters, requestId);
     this.schedule();
     return promise;
@@ -265,35 +279,89 @@ export class BarnNode implements BarnService {
     if (readCtx !== undefined) this.raw.readIndex(readCtx);
     while (this.raw.hasReady()) {
       const rd = this.raw.ready();
-      const applied = this.persistAndApply(rd);
-      this.transport.send(rd.messages);
-      this.afterApply(rd, applied);
+      const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader');
+      this.transport.send(early);
+      const plan = this.planWrite(rd);
+      const applied = this.persistAndApply(rd, plan.batch, plan.committed);
+      this.transport.send(late);
+      this.afterApply(rd, plan.committed, applied);
       this.reads.onReadStates(rd.readStates);
       this.raw.advance();
       this.reads.serve(this.store.kv.appliedIndex());
       this.updateGauges(rd);
     }
+    if (this.unapplied.length > 0 && this.mustApplyNow()) {
+      const committed = this.takeUnapplied();
+      const applied = this.persistAndApply(undefined, this.coveringCommit({ entries: [] }, committed), committed);
+      this.afterApply(undefined, committed, applied);
+      this.reads.serve(this.store.kv.appliedIndex());
+    }
     this.maybeSnapshot();
   }
 
-  /** Steps 1 and 3 of the loop in ONE durable LMDB transaction (one fsync): the Ready's entries, hard state
-   * and snapshot, and the effects of its committed entries with the applied index. Messages are sent only
-   * after it commits. */
-  private persistAndApply(rd: Ready): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
+  /** What this Ready writes, and which committed entries it applies. A follower that nobody waits on defers
+   * applying (the entries are durable in its log, and Raft already counts them as applied, as with etcd's
+   * asynchronous apply) until a Ready that must be durable anyway, a tick, or someone needing the state: a
+   * leader, a waiting write or read, a watcher, a configuration change, or 1,000 entries. A Ready that only
+   * moves the commit index is then not written at all: the commit index is recoverable, and every write that
+   * applies entries also records a commit index covering them (coveringCommit), so applied ≤ stored commit. */
+  private planWrite(rd: Ready): { batch: PersistBatch | undefined; committed: Entry[] } {
+    for (const e of rd.committedEntries) this.unapplied.push(e);
+    const batch: PersistBatch = { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) };
+    if (mustSync(batch, this.store.hardState()) || this.mustApplyNow()) {
+      const committed = this.takeUnapplied();
+      return { batch: this.coveringCommit(batch, committed), committed };
+    }
+    return { batch: undefined, committed: [] };
+  }
+
+  /** The batch, with a hard state whose commit index covers the entries applied with it. Term and vote are the
+   * stored ones when the Ready carries no hard state: every change of them is written durably at once. */
+  private coveringCommit(batch: PersistBatch, committed: readonly Entry[]): PersistBatch {
+    const last = committed.at(-1)?.index;
+    if (last === undefined) return batch;
+    const hs = batch.hardState ?? this.store.hardState();
+    return hs.commit >= last ? batch : { ...batch, hardState: { ...hs, commit: last } };
+  }
+
+  private mustApplyNow(): boolean {
+    return (
+      this.applyDue ||
+      this.raw.raft.role === 'leader' ||
+      this.waiters.size > 0 ||
+      this.confWaiters.size > 0 ||
+      this.reads.waiting() ||
+      this.hub.size() > 0 ||
+      this.unapplied.length >= 1000 ||
+      this.unapplied.some((e) => e.type === 'conf-change')
+    );
+  }
+
+  private takeUnapplied(): Entry[] {
+    const out = this.unapplied;
+    this.unapplied = [];
+    this.applyDue = false;
+    return out;
+  }
+
+  /** Steps 1 and 3 of the loop in ONE LMDB transaction (durable or deferred: LmdbStore.persistAndApply): the
+   * Ready's entries, hard state and snapshot (`batch`, from planWrite; none when nothing needs writing), and
+   * the effects of `committed` with the applied index. Votes and acks are sent only after it commits. */
+  private persistAndApply(rd: Ready | undefined, batch: PersistBatch | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
     const done: Array<{ requestId: string; result: ApplyResult }> = [];
-    const nothingToPersist = rd.entries.length === 0 && rd.hardState === undefined && rd.snapshot === undefined;
-    if (nothingToPersist && rd.committedEntries.length === 0) return { events: [], done };
+    if (batch === undefined) return { events: [], done };
+    const nothingToPersist = batch.entries.length === 0 && batch.hardState === undefined && batch.snapshot === undefined;
+    if (nothingToPersist && committed.length === 0) return { events: [], done };
     const end = this.metrics.persistSeconds.startTimer();
-    const batch = { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) };
-    const events = this.store.persistAndApply(batch, (w) => {
+    const { result: events, durable } = this.store.persistAndApply(batch, (w) => {
       const out: KvEvent[] = [];
-      if (rd.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
+      if (rd?.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
         const restored = restoreSnapshot(w, rd.snapshot.data);
         if (!restored.ok) throw new RuninkError('BARN_BAD_SNAPSHOT', restored.message);
         w.setConfState(rd.snapshot.metadata.confState);
       }
       const applyEnd = this.metrics.applySeconds.startTimer();
-      for (const entry of rd.committedEntries) {
+      for (const entry of committed) {
         if (entry.index <= w.appliedIndex()) continue;
         if (entry.type === 'conf-change') {
           out.push(...this.applyConfChange(entry, w));
@@ -308,17 +376,19 @@ export class BarnNode implements BarnService {
       return out;
     });
     end();
+    (durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
+    if (rd === undefined) return { events, done };
     if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
     if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
     return { events, done };
   }
 
   /** Step 4: watchers and waiting callers learn about what the transaction applied. */
-  private afterApply(rd: Ready, applied: { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> }): void {
-    if (rd.snapshot !== undefined) this.hub.resync();
+  private afterApply(rd: Ready | undefined, committed: readonly Entry[], applied: { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> }): void {
+    if (rd?.snapshot !== undefined) this.hub.resync();
     this.hub.notify(applied.events);
     for (const { requestId, result } of applied.done) this.settle(this.waiters, requestId, (w) => w.resolve(result));
-    if (rd.committedEntries.some((e) => e.type === 'conf-change') || rd.snapshot !== undefined) this.transport.setPeers(this.book.urls());
+    if (committed.some((e) => e.type === 'conf-change') || rd?.snapshot !== undefined) this.transport.setPeers(this.book.urls());
   }
 
   /** Applies a configuration change inside the apply transaction: the new ConfState, the member's URL and the
@@ -363,7 +433,7 @@ export class BarnNode implements BarnService {
     const revision = this.store.kv.revision();
     if (revision - this.lastCompactionCheck >= 1000) {
       this.lastCompactionCheck = revision;
-      if (this.raw.status().softState.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
+      if (this.raw.raft.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
         void this.write({ type: 'compact', revision: revision - retain }).catch(() => undefined);
       }
     }
@@ -393,15 +463,16 @@ export class BarnNode implements BarnService {
     }
   }
 
+  /** The leader as this node knows it (no status() here: on a leader that builds every peer's progress). */
   private leader(): NodeId {
-    return this.raw.status().softState.lead;
+    return this.raw.raft.lead;
   }
 
   private wait(map: Map<string, Waiter>, requestId: string): Promise<ApplyResult> {
     return new Promise<ApplyResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         map.delete(requestId);
-        this.metrics.proposals.inc({ result: 'timeout' });
+        this.metrics.proposalsTimedOut.inc();
         reject(new RuninkError('BARN_TIMEOUT', 'the write was proposed but not applied in time; its outcome is unknown (it may still apply)'));
       }, this.options.requestTimeoutMs ?? 5000);
       map.set(requestId, { resolve, reject, timer });
@@ -424,6 +495,33 @@ export class BarnNode implements BarnService {
     if (rd.softState) this.metrics.isLeader.set(rd.softState.role === 'leader' ? 1 : 0);
     this.metrics.appliedIndex.set(this.store.kv.appliedIndex());
     this.metrics.revision.set(this.store.kv.revision());
+  }
+}
+
+/** Messages that promise nothing about this node's durable state may leave before the Ready's write: a
+ * leader's appends, heartbeats, snapshots and timeout-now (Raft thesis §10.2.1: the leader writes its log in
+ * parallel with replicating it; its own ack counts only once the write is done, which holds because acks are
+ * stepped after this synchronous write returns), and proposals forwarded to the leader. Everything else —
+ * votes, append/heartbeat responses (they acknowledge entries, terms and votes) and messages of a non-leader —
+ * leaves only after the write. */
+function splitMessages(messages: readonly Message[], isLeader: boolean): { early: Message[]; late: Message[] } {
+  const early: Message[] = [];
+  const late: Message[] = [];
+  for (const m of messages) (sendsEarly(m, isLeader) ? early : late).push(m);
+  return { early, late };
+}
+
+function sendsEarly(m: Message, isLeader: boolean): boolean {
+  switch (m.type) {
+    case 'app':
+    case 'heartbeat':
+    case 'snap':
+    case 'timeout-now':
+      return isLeader;
+    case 'prop':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -79,6 +79,8 @@ test('three nodes elect one leader and a write through a follower is read back f
   }
   const stale = await client.put('k', { n: 2 }, 999);
   assert.ok(!stale.ok && stale.status === 409);
+  const hijack = await client.put('/barn/members/n9', { url: 'http://127.0.0.1:1' });
+  assert.ok(!hijack.ok && hijack.status === 403 && hijack.code === 'BARN_RESERVED_KEY', 'the member book is not writable by clients');
   const members = await client.members();
   assert.ok(members.ok);
   assert.deepEqual(members.value.members.map((m) => m.id), ['n1', 'n2', 'n3']);

@@ -53,6 +53,11 @@ export class ReadBatches {
     }
   }
 
+  /** Some read is queued or waiting for its read index to be applied. */
+  waiting(): boolean {
+    return this.next !== undefined || this.inFlight.size > 0;
+  }
+
   failAll(e: Error): void {
     for (const b of [...this.inFlight.values(), ...(this.next ? [this.next] : [])]) fail(b, e);
     this.inFlight.clear();

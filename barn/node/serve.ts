@@ -2,7 +2,9 @@
 // the listening socket. `runi barn start` and `runi up` call startBarn; tests start several in one process.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.ts';
+import { decodeBinaryBatch } from '../transport/binary-codec.ts';
 import { decodeBatch, decodeSnapshotMessage } from '../transport/codec.ts';
+import { acceptPeerStreams } from '../transport/peer-stream.ts';
 import { BarnNode, type BarnNodeOptions } from './barn-node.ts';
 
 export interface ServeOptions extends BarnNodeOptions {
@@ -45,10 +47,19 @@ export async function startBarn(options: ServeOptions): Promise<RunningBarn> {
       });
     },
   });
+  // Peer streams (the normal path of Raft messages; /raft/messages stays for peers that post batches).
+  const closeStreams = acceptPeerStreams(app.server, {
+    clusterToken: options.clusterToken,
+    onFrame: (frame) => {
+      const batch = decodeBinaryBatch(frame);
+      node.receive(batch.clusterId, batch.messages);
+    },
+  });
   const [host, port] = splitListen(options.listen);
   try {
     await app.listen({ host, port });
   } catch (e) {
+    closeStreams();
     await node.stop();
     throw e;
   }
@@ -60,6 +71,7 @@ export async function startBarn(options: ServeOptions): Promise<RunningBarn> {
     app,
     url: `http://${host}:${actualPort}`,
     close: async () => {
+      closeStreams();
       await app.close();
       await node.stop();
     },

@@ -16,6 +16,7 @@
 //   BARN_INVALID_RANGE         range query without a prefix/start, with both, bad limit   400
 //   BARN_WATCH_OVERFLOW        a paused watcher's buffer overflowed; re-watch             SSE close
 //   BARN_BAD_SNAPSHOT          snapshot bytes are not a valid encoded KV snapshot         500
+//   BARN_RESERVED_KEY          a client write touches Barn's own keys under /barn/        403
 import type { KvRecord } from './backend.ts';
 
 export type StateErrorCode =
@@ -32,7 +33,8 @@ export type StateErrorCode =
   | 'BARN_REVISION_UNAVAILABLE'
   | 'BARN_INVALID_RANGE'
   | 'BARN_WATCH_OVERFLOW'
-  | 'BARN_BAD_SNAPSHOT';
+  | 'BARN_BAD_SNAPSHOT'
+  | 'BARN_RESERVED_KEY';
 
 /** A failure as plain data. `current` is set for BARN_COMPARE_FAILED (null: the key does not exist);
  * `compactedRevision` for BARN_COMPACTED. */

@@ -83,3 +83,18 @@ test('a corrupt snapshot is reported as BARN_BAD_SNAPSHOT and changes nothing', 
   assert.equal(formatState(target), before);
   assert.ok('header' in decodeSnapshot(encodeSnapshot(target)));
 });
+
+test('a snapshot larger than one read page keeps every record and every event, even a revision split by a page', () => {
+  const commands: Command[] = [];
+  for (let i = 0; i < 1500; i++) commands.push({ type: 'put', key: `/k/${String(i).padStart(5, '0')}`, value: i });
+  // 3 events per revision: 999 events of singles then txns, so page boundaries (every 1,000) fall inside txns.
+  for (let i = 0; i < 400; i++) {
+    commands.push({ type: 'txn', compare: [], success: [0, 1, 2].map((j) => ({ type: 'put' as const, key: `/t/${i}/${j}`, value: j })), failure: [] });
+  }
+  const source = store(commands);
+  const decoded = decodeSnapshot(encodeSnapshot(source));
+  assert.ok('header' in decoded);
+  assert.deepEqual(decoded.records, source.range('', undefined));
+  assert.deepEqual(decoded.events, source.history('', undefined, 0));
+  assert.equal(decoded.events.length, 1500 + 1200);
+});

@@ -29,24 +29,51 @@ export interface DecodedSnapshot {
   readonly events: readonly KvEvent[];
 }
 
+/** Reads the state page by page (PAGE records or events at a time) and encodes each page as it goes, so the
+ * transient memory is the encoded bytes plus one page of objects — not every record and event as objects at
+ * once. Returns one buffer (no second copy). */
 export function encodeSnapshot(reader: KvReader): Uint8Array {
-  const records = reader.range('', undefined);
-  const compactedRevision = reader.compactedRevision();
-  const events = reader.history('', undefined, compactedRevision);
-  const header: Header = {
-    format: SNAPSHOT_FORMAT,
-    revision: reader.revision(),
-    compactedRevision,
-    appliedIndex: reader.appliedIndex(),
-    records: records.length,
-    events: events.length,
-  };
-  const lines = [header, ...records.map(recordLine), ...events.map((e) => ({ type: e.type, revision: e.revision, record: recordLine(e.record) }))];
   const chunks: Buffer[] = [];
-  for (let i = 0; i < lines.length; i += 1000) {
-    chunks.push(Buffer.from(lines.slice(i, i + 1000).map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8'));
+  const encode = (lines: readonly object[]): void => {
+    if (lines.length > 0) chunks.push(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8'));
+  };
+  let records = 0;
+  for (let page = reader.range('', undefined, PAGE); page.length > 0; page = page.length < PAGE ? [] : reader.range(`${page.at(-1)!.key}\u0000`, undefined, PAGE)) {
+    records += page.length;
+    encode(page.map(recordLine));
   }
-  return new Uint8Array(Buffer.concat(chunks));
+  const compactedRevision = reader.compactedRevision();
+  let events = 0;
+  for (const page of historyPages(reader, compactedRevision)) {
+    events += page.length;
+    encode(page.map((e) => ({ type: e.type, revision: e.revision, record: recordLine(e.record) })));
+  }
+  const header: Header = { format: SNAPSHOT_FORMAT, revision: reader.revision(), compactedRevision, appliedIndex: reader.appliedIndex(), records, events };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+}
+
+const PAGE = 1000;
+
+/** History from `from` in pages that never split the events of one revision (a txn writes several keys at one
+ * revision), so each next page starts exactly at a revision boundary. */
+function* historyPages(reader: KvReader, from: number): Generator<KvEvent[]> {
+  let limit = PAGE;
+  for (;;) {
+    const page = reader.history('', undefined, from, limit);
+    if (page.length < limit) {
+      if (page.length > 0) yield page;
+      return;
+    }
+    const last = page.at(-1)!.revision;
+    const whole = page.filter((e) => e.revision < last);
+    if (whole.length === 0) {
+      limit *= 2; // one revision fills the page: read it whole
+      continue;
+    }
+    yield whole;
+    from = last;
+    limit = PAGE;
+  }
 }
 
 export type RestoreResult = { readonly ok: true; readonly revision: number; readonly appliedIndex: number } | StateError;

@@ -2,7 +2,7 @@
 //
 // It opens the store, prints `S <summary>` of what it found, then loops over random durable operations
 // (persist Readys with appends / conflicting appends / snapshot installs, KV apply batches, snapshot restores,
-// saveSnapshot, compact). For each operation n it prints `I n <summary after n>` BEFORE the write and `A n` after
+// saveSnapshot, compact, and commit-only Readys written without the meta-page flush). For each operation n it prints `I n <summary after n>` BEFORE the write and `A n` after
 // the synchronous write returned. stdout writes to a pipe are synchronous on Linux, so a printed line reached the
 // parent even if the process is killed right after. The summaries come from an in-memory mirror, never from the
 // store, so the parent can compare the reopened store against what the child believed it had made durable.
@@ -10,6 +10,7 @@ import { seededRng, type Rng } from '../../common/rng.ts';
 import type { ConfState, Entry, HardState } from '../raft/types.ts';
 import type { KvEvent } from '../state/backend.ts';
 import { applyIndex, decodeKv, encodeKv, readParts, summarize, type StoreParts } from './crash-model.fixture.ts';
+import type { LmdbKvWriter } from './lmdb-kv.ts';
 import { openStore, type LmdbStore } from './lmdb-store.ts';
 
 const CONF: ConfState = { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
@@ -17,6 +18,8 @@ const CONF: ConfState = { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoi
 interface Op {
   readonly next: StoreParts;
   readonly run: () => void;
+  /** Written without the meta-page flush (a commit-only Ready: LmdbStore.persistAndApply). */
+  readonly deferred?: boolean;
 }
 
 class Child {
@@ -35,7 +38,7 @@ class Child {
       out(`I ${n} ${JSON.stringify(summarize(op.next))}`);
       op.run();
       this.m = op.next;
-      out(`A ${n}`);
+      out(`A ${n}${op.deferred === true ? ' deferred' : ''}`);
     }
   }
 
@@ -44,6 +47,7 @@ class Child {
     if (m.applied < m.snapIndex) return this.restore();
     const r = this.rng.int(100);
     if (m.applied < m.hard.commit && r < 40) return this.apply();
+    if (m.hard.commit < this.lastIndex() && r < 55) return this.commitAndApply();
     if (m.applied - m.snapIndex > 60 && r < 50) return this.saveSnapshot();
     if (m.snapIndex - m.offsetIndex > 20 && r < 60) return this.compact();
     if (r >= 97) return this.install(n);
@@ -74,9 +78,26 @@ class Child {
     };
   }
 
-  private apply(): Op {
+  /** The node loop's commit-only Ready: the commit index moves (term and vote unchanged, no entries) and the
+   * newly committed entries are applied in the same, deferred, write. */
+  private commitAndApply(): Op {
     const m = this.m;
-    const to = Math.min(m.hard.commit, m.applied + 1 + this.rng.int(20));
+    const commit = Math.min(this.lastIndex(), m.hard.commit + 1 + this.rng.int(10));
+    const hard: HardState = { ...m.hard, commit };
+    const applied = this.apply({ ...m, hard }, commit);
+    return {
+      next: applied.next,
+      deferred: true,
+      run: () => {
+        const { durable } = this.store.persistAndApply({ entries: [], hardState: hard }, (w) => applied.writes(w));
+        if (durable) throw new Error('a commit-only Ready was written durably');
+      },
+    };
+  }
+
+  private apply(from: StoreParts = this.m, upTo?: number): Op & { writes: (w: LmdbKvWriter) => void } {
+    const m = from;
+    const to = upTo ?? Math.min(m.hard.commit, m.applied + 1 + this.rng.int(20));
     const kv = new Map(m.kv);
     const events: KvEvent[] = [];
     for (let i = m.applied + 1; i <= to; i++) events.push(applyIndex(kv, i));
@@ -88,20 +109,17 @@ class Child {
       revisions = revisions.filter((r) => r >= compactTo);
     }
     const next = { ...m, kv, applied: to, revision: to, compacted, eventRevisions: revisions };
-    return {
-      next,
-      run: () =>
-        this.store.kv.write((w) => {
-          for (const e of events) {
-            if (e.type === 'put') w.putRecord(e.record);
-            else w.deleteKey(e.record.key);
-            w.appendEvent(e);
-          }
-          w.setRevision(to);
-          w.setAppliedIndex(to);
-          if (compactTo !== undefined) w.compactHistory(compactTo);
-        }),
+    const writes = (w: LmdbKvWriter): void => {
+      for (const e of events) {
+        if (e.type === 'put') w.putRecord(e.record);
+        else w.deleteKey(e.record.key);
+        w.appendEvent(e);
+      }
+      w.setRevision(to);
+      w.setAppliedIndex(to);
+      if (compactTo !== undefined) w.compactHistory(compactTo);
     };
+    return { next, writes, run: () => this.store.kv.write(writes) };
   }
 
   private saveSnapshot(): Op {

@@ -2,10 +2,17 @@
 // check, and the single write gate every mutation goes through. This file owns all lmdb `open` options.
 //
 // Durability: the env is opened without `noSync` (unless the caller asks) and without lmdb-js's
-// `overlappingSync`, and every write is one `transactionSync` with the default flags (abortable, synchronous
-// commit): LMDB flushes the data pages (fdatasync) and then writes the meta page through its O_DSYNC
-// descriptor before `transactionSync` returns. When a write returns, it survives a process crash and a
-// power loss; when it throws, nothing of it is visible.
+// `overlappingSync`, and every write is one `transactionSync`. Two kinds (WriteMode):
+//   'durable'   the default flags (abortable, synchronous commit): LMDB flushes the data pages (fdatasync) and
+//               then writes the meta page through its O_DSYNC descriptor before `transactionSync` returns. When
+//               it returns, the write survives a process crash and a power loss.
+//   'deferred'  the same plus LMDB's per-transaction MDB_NOMETASYNC: the data pages are flushed, the meta page
+//               is written but not flushed (one disk flush instead of two). It survives a process crash (the
+//               page cache has it); a power loss may undo it — never half of it, and never an earlier
+//               durable write (LMDB keeps integrity) — until the next durable write or sync flushes it. For
+//               what can be recomputed after a power loss (the commit index, applied effects replayed from
+//               the log).
+// When a write throws, nothing of it is visible.
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
 import { decodeJson, encodeJson } from './codec.ts';
@@ -104,16 +111,24 @@ function checkIdentity(dir: string, root: RootDatabase, want: StoreIdentity): vo
   }
 }
 
+export type WriteMode = 'durable' | 'deferred';
+
+/** lmdb-js transactionSync flags: TXN_ABORTABLE | TXN_SYNCHRONOUS_COMMIT, plus LMDB's MDB_NOMETASYNC (0x40000),
+ * which mdb_txn_begin accepts per transaction. */
+const TXN_FLAGS: Readonly<Record<WriteMode, number>> = { durable: 3, deferred: 0x40000 | 3 };
+
 /** Serialises the store's writes: one LMDB write transaction at a time, never nested, never async. */
 export class WriteGate {
+  /** Bumped whenever a write transaction ends (committed or not): readers may cache what they read until then. */
+  generation = 0;
   private active = false;
   private closed = false;
 
   constructor(private readonly root: RootDatabase) {}
 
-  /** Runs fn in one durable write transaction (see the header): all of fn's writes commit together when it
-   * returns, none when it throws. */
-  run<T>(fn: () => T): T {
+  /** Runs fn in one write transaction (durable unless `mode` says otherwise; see the header): all of fn's
+   * writes commit together when it returns, none when it throws. */
+  run<T>(fn: () => T, mode: WriteMode = 'durable'): T {
     this.assertOpen();
     if (this.active) {
       throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a write transaction is already running on this store');
@@ -126,14 +141,20 @@ export class WriteGate {
           throw storageError(STORAGE_ERRORS.ASYNC_WRITE, 'a store write callback must be synchronous (it returned a promise)');
         }
         return result;
-      });
+      }, TXN_FLAGS[mode]);
     } finally {
       this.active = false;
+      this.generation++;
     }
   }
 
   assertOpen(): void {
     if (this.closed) throw storageError(STORAGE_ERRORS.CLOSED, 'the store is closed');
+  }
+
+  /** A write transaction is running (reads on this thread see its changes). */
+  get writing(): boolean {
+    return this.active;
   }
 
   get isOpen(): boolean {

@@ -90,7 +90,7 @@ class LmdbKvReader implements KvReader {
     return raw === undefined ? undefined : decodeJson<ConfState>(raw, 'conf state');
   }
 
-  private counter(name: string): number {
+  protected counter(name: string): number {
     this.check();
     return decodeU64(this.dbs.meta.getBinary(name), 0);
   }
@@ -175,6 +175,26 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
 }
 
 export class LmdbKv extends LmdbKvReader implements KvBackend {
+  /** Counters (revision, applied index, compaction point) as of the gate's write generation: the node reads
+   * them on every loop pass; they only change when a write transaction ends. */
+  private readonly counters = new Map<string, number>();
+  private countersGeneration = -1;
+
+  protected override counter(name: string): number {
+    this.check();
+    if (this.gate.writing) return super.counter(name); // inside a write: see its own changes
+    if (this.countersGeneration !== this.gate.generation) {
+      this.counters.clear();
+      this.countersGeneration = this.gate.generation;
+    }
+    let value = this.counters.get(name);
+    if (value === undefined) {
+      value = super.counter(name);
+      this.counters.set(name, value);
+    }
+    return value;
+  }
+
   /** Runs fn in one durable write transaction: everything it wrote commits together when it returns, nothing
    * when it throws. fn must be synchronous; nested writes (or a write during persist) throw NESTED_WRITE. */
   write<T>(fn: (w: LmdbKvWriter) => T): T {

@@ -311,3 +311,27 @@ test('createSnapshot takes the term from the log and the current configuration b
 test('openStore rejects empty ids', () => {
   assert.throws(() => openStore(freshDir(), { clusterId: '', nodeId: 'n1' }), isCode('BARN_STORAGE_INVALID_OPTIONS'));
 });
+
+test('only entries, a snapshot or a new term or vote are written durably; a commit-only Ready is deferred and reopens exactly', async () => {
+  const dir = freshDir();
+  let store = openStore(dir, ID);
+  const apply = (index: number) => (w: Parameters<Parameters<LmdbStore['persistAndApply']>[1]>[0]) => {
+    w.setRevision(index);
+    w.setAppliedIndex(index);
+  };
+  assert.equal(store.persistAndApply({ entries: range(1, 3, 1), hardState: { term: 1, vote: 'n1', commit: 0 } }, () => undefined).durable, true);
+  assert.equal(store.persistAndApply({ entries: [], hardState: { term: 1, vote: 'n1', commit: 2 } }, apply(2)).durable, false);
+  assert.equal(store.persistAndApply({ entries: [], hardState: { term: 2, vote: '', commit: 2 } }, () => undefined).durable, true, 'a new term');
+  assert.equal(store.persistAndApply({ entries: [], hardState: { term: 2, vote: 'n2', commit: 2 } }, () => undefined).durable, true, 'a vote');
+  assert.equal(store.persistAndApply({ entries: [], hardState: { term: 2, vote: 'n2', commit: 3 } }, apply(3)).durable, false);
+  assert.deepEqual(store.writes, { durable: 3, deferred: 2 });
+  await store.close();
+  store = openStore(dir, ID);
+  try {
+    assert.deepEqual(store.hardState(), { term: 2, vote: 'n2', commit: 3 });
+    assert.equal(store.kv.appliedIndex(), 3);
+    assert.equal(store.lastIndex(), 3);
+  } finally {
+    await store.close();
+  }
+});

@@ -72,6 +72,8 @@ export class LmdbStore implements RaftStorage {
   readonly nodeId: string;
   /** The state machine's tables, on the same env (see lmdb-kv.ts). */
   readonly kv: LmdbKv;
+  /** Write transactions made by persistAndApply, by kind (tests and metrics). */
+  readonly writes = { durable: 0, deferred: 0 };
   private readonly gate: WriteGate;
   private log: LogState;
   private hard: HardState;
@@ -144,19 +146,27 @@ export class LmdbStore implements RaftStorage {
     this.adopt(next!);
   }
 
-  /** persist() and applying committed entries in ONE durable write transaction (one fsync for both): the
-   * entries, hard state and snapshot of a Ready and the state machine effects (with the applied index) of its
-   * committed entries commit together or not at all. Committed entries may be among the entries persisted by
-   * the same call. */
-  persistAndApply<T>(ready: PersistBatch, apply: (w: LmdbKvWriter) => T): T {
+  /** persist() and applying committed entries in ONE write transaction: the entries, hard state and snapshot
+   * of a Ready and the state machine effects (with the applied index) of its committed entries commit together
+   * or not at all. Committed entries may be among the entries persisted by the same call.
+   *
+   * Durable (fsync'd before it returns) exactly when Raft needs it (etcd's MustSync): the batch has entries or a
+   * snapshot, or changes the term or the vote. A batch that only moves the commit index and applies committed
+   * entries is written 'deferred' (see lmdb-env.ts): it survives a process crash; a power loss may undo it,
+   * and then the node restarts with an older commit index and applied index and re-applies those entries from
+   * its durable log (apply is idempotent by applied index). Returns whether the write was durable. */
+  persistAndApply<T>(ready: PersistBatch, apply: (w: LmdbKvWriter) => T): { result: T; durable: boolean } {
     this.gate.assertOpen();
     let next: PendingLog | undefined;
+    const durable = mustSync(ready, this.hard);
     const result = this.gate.run(() => {
       if (!isEmptyBatch(ready)) next = this.writeBatch(ready);
       return this.kv.writeInCurrentTxn(apply);
-    });
+    }, durable ? 'durable' : 'deferred');
     if (next !== undefined) this.adopt(next);
-    return result;
+    if (durable) this.writes.durable++;
+    else this.writes.deferred++;
+    return { result, durable };
   }
 
   /** The persist part of a write transaction; the in-memory view changes only after it commits (adopt). */
@@ -286,6 +296,15 @@ function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
     meta.set(META.confState, encodeJson(confState));
   }
   return meta;
+}
+
+/** Raft's MustSync: entries, a snapshot, or a new term or vote must be durable before the node acts on them
+ * (acks, votes); a change of the commit index alone need not be. */
+export function mustSync(ready: PersistBatch, persisted: HardState): boolean {
+  if (ready.entries.length > 0) return true;
+  if (ready.snapshot !== undefined && ready.snapshot.metadata.index > 0) return true;
+  const hs = ready.hardState;
+  return hs !== undefined && (hs.term !== persisted.term || hs.vote !== persisted.vote);
 }
 
 function copyHardState(hs: HardState): HardState {

@@ -1,11 +1,14 @@
-// Sends Raft messages to peers over HTTP with keep-alive (undici). Per peer: one request in flight at a time
-// (so messages to a peer arrive in order), and everything queued meanwhile goes out as one batch; a snapshot
-// goes alone to /raft/snapshot as a raw binary body (see codec.ts). A failed
-// batch is dropped and the peer reported unreachable: Raft retransmits what matters, so the transport never
-// retries or blocks the node loop. A queue that grows past `maxQueued` drops its oldest messages.
+// Sends Raft messages to peers. Ordinary messages go over one long-lived stream per peer (peer-stream.ts):
+// everything one Ready sends to a peer is one frame, a binary batch (binary-codec.ts). Snapshots go alone as `POST /raft/snapshot`
+// with a raw binary body (codec.ts), over undici keep-alive, one at a time per peer. A failed send is dropped
+// and the peer reported unreachable: Raft retransmits what matters, so the transport never retries or blocks
+// the node loop.
 import { Agent, request } from 'undici';
 import type { Message, NodeId } from '../raft/types.ts';
-import { encodeBatch, encodeSnapshotHeader } from './codec.ts';
+import { encodeBinaryBatch } from './binary-codec.ts';
+import { encodeSnapshotHeader } from './codec.ts';
+import { encodeFrame } from './frames.ts';
+import { PeerStream } from './peer-stream.ts';
 
 export interface TransportOptions {
   readonly selfId: NodeId;
@@ -13,76 +16,94 @@ export interface TransportOptions {
   readonly clusterToken: string;
   readonly onUnreachable: (peer: NodeId) => void;
   readonly onSnapshotStatus: (peer: NodeId, ok: boolean) => void;
-  readonly maxQueued?: number;
+  /** Unsent bytes a peer's stream may hold before it is reset (a stopped peer). */
+  readonly maxBufferedBytes?: number;
   readonly timeoutMs?: number;
 }
 
-interface PeerQueue {
+interface Peer {
   url: string;
-  queue: Message[];
-  sending: boolean;
+  readonly stream: PeerStream;
+  readonly snapshots: Message[];
+  sendingSnapshot: boolean;
 }
 
 export class PeerTransport {
-  private readonly peers = new Map<NodeId, PeerQueue>();
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: 4 });
+  private readonly peers = new Map<NodeId, Peer>();
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: 2 });
   private closed = false;
 
   constructor(private readonly options: TransportOptions) {}
 
-  /** Sets the peer URLs (members other than self); queues of removed peers are dropped. */
+  /** Sets the peer URLs (members other than self); streams of removed peers are closed. */
   setPeers(urls: ReadonlyMap<NodeId, string>): void {
-    for (const id of [...this.peers.keys()]) if (!urls.has(id)) this.peers.delete(id);
+    for (const [id, peer] of [...this.peers]) {
+      if (urls.has(id)) continue;
+      peer.stream.close();
+      this.peers.delete(id);
+    }
     for (const [id, url] of urls) {
       if (id === this.options.selfId) continue;
       const existing = this.peers.get(id);
-      if (existing) existing.url = url;
-      else this.peers.set(id, { url, queue: [], sending: false });
+      if (existing) {
+        existing.url = url;
+        existing.stream.setUrl(url);
+        continue;
+      }
+      const stream = new PeerStream(url, {
+        clusterToken: this.options.clusterToken,
+        timeoutMs: this.options.timeoutMs ?? 5000,
+        maxBufferedBytes: this.options.maxBufferedBytes ?? 64 * 1024 * 1024,
+        onDown: () => this.options.onUnreachable(id),
+      });
+      this.peers.set(id, { url, stream, snapshots: [], sendingSnapshot: false });
     }
   }
 
   send(messages: readonly Message[]): void {
+    if (this.closed || messages.length === 0) return;
+    const byPeer = new Map<NodeId, Message[]>();
     for (const m of messages) {
       const peer = this.peers.get(m.to);
       if (peer === undefined) {
         this.options.onUnreachable(m.to);
         continue;
       }
-      peer.queue.push(m);
-      const max = this.options.maxQueued ?? 4096;
-      if (peer.queue.length > max) peer.queue.splice(0, peer.queue.length - max);
+      if (m.type === 'snap') {
+        peer.snapshots.push(m);
+        if (!peer.sendingSnapshot) void this.sendSnapshots(m.to, peer);
+        continue;
+      }
+      const list = byPeer.get(m.to);
+      if (list) list.push(m);
+      else byPeer.set(m.to, [m]);
     }
-    for (const [id, peer] of this.peers) if (!peer.sending && peer.queue.length > 0) void this.flush(id, peer);
+    for (const [id, batch] of byPeer) {
+      const body = encodeBinaryBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages: batch });
+      this.peers.get(id)!.stream.write(encodeFrame(body));
+    }
   }
 
-  private async flush(id: NodeId, peer: PeerQueue): Promise<void> {
-    peer.sending = true;
-    while (peer.queue.length > 0 && !this.closed) {
-      const batch = peer.queue.splice(0);
-      const messages = batch.filter((m) => m.type !== 'snap');
-      let ok = messages.length === 0 ? true : await this.post(peer.url, '/raft/messages', 'application/json', encodeBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages }));
-      for (const snap of batch.filter((m) => m.type === 'snap')) {
-        const sent = ok && (await this.post(peer.url, '/raft/snapshot', 'application/octet-stream', snap.snapshot!.data, { 'x-raft-snapshot': encodeSnapshotHeader(this.options.clusterId, snap) }, 60_000));
-        this.options.onSnapshotStatus(id, sent);
-        ok = ok && sent;
-      }
-      if (!ok) {
-        this.options.onUnreachable(id);
-        break;
-      }
+  private async sendSnapshots(id: NodeId, peer: Peer): Promise<void> {
+    peer.sendingSnapshot = true;
+    while (peer.snapshots.length > 0 && !this.closed) {
+      const snap = peer.snapshots.shift()!;
+      const sent = await this.post(peer.url, '/raft/snapshot', snap.snapshot!.data, { 'x-raft-snapshot': encodeSnapshotHeader(this.options.clusterId, snap) });
+      this.options.onSnapshotStatus(id, sent);
+      if (!sent) this.options.onUnreachable(id);
     }
-    peer.sending = false;
+    peer.sendingSnapshot = false;
   }
 
-  private async post(url: string, path: string, contentType: string, body: string | Uint8Array, extra: Record<string, string> = {}, timeoutMs = this.options.timeoutMs ?? 5000): Promise<boolean> {
+  private async post(url: string, path: string, body: Uint8Array, extra: Record<string, string>): Promise<boolean> {
     try {
       const res = await request(`${url.replace(/\/$/, '')}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.options.clusterToken}`, 'content-type': contentType, ...extra },
+        headers: { authorization: `Bearer ${this.options.clusterToken}`, 'content-type': 'application/octet-stream', ...extra },
         body,
         dispatcher: this.dispatcher,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
       });
       await res.body.dump();
       return res.statusCode === 204 || res.statusCode === 200;
@@ -93,6 +114,7 @@ export class PeerTransport {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const peer of this.peers.values()) peer.stream.close();
     await this.dispatcher.destroy();
   }
 }

@@ -1,4 +1,4 @@
-// runi run PIPELINE[/SCENARIO] [--repo DIR] [--data-root DIR] [--input SOURCE=PATH]… [--lineage FILE] [--json]
+// runi run PIPELINE[/SCENARIO] [--repo DIR] [--data-root DIR] [--input SOURCE=PATH]… [--lineage FILE] [--isolation LEVEL] [--json]
 import { join, resolve } from 'node:path';
 import { systemClock } from '../../common/clock.ts';
 import { RuninkError } from '../../common/error.ts';
@@ -9,12 +9,15 @@ import { runLocal } from '../../agent/run/run-local.ts';
 import { compileRepo } from '../../reconciler/desired/compile-state.ts';
 import { worktreeReader } from '../../reconciler/source/worktree-reader.ts';
 import { parse, usageError } from '../args.ts';
+import { isolationArg } from './test.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { json, paint, printProblems, type Output } from '../output.ts';
 
-export const usage = `Usage: runi run PIPELINE[/SCENARIO] [--repo DIR] [--data-root DIR] [--input SOURCE=PATH]... [--lineage FILE] [--json]
+export const usage = `Usage: runi run PIPELINE[/SCENARIO] [--repo DIR] [--data-root DIR] [--input SOURCE=PATH]... [--lineage FILE]
+                [--isolation required|best-effort|off] [--json]
 
-Runs one scenario once with the slice runtime. Paths in the pipeline resolve inside the herd's
+Runs one scenario once with the slice runtime, confined as in production (--isolation
+overrides the herd's level). Paths in the pipeline resolve inside the herd's
 data root: <repo>/data/<herd> unless --data-root says otherwise. --input replaces a source with a
 file; --lineage also writes the run's OpenLineage events as NDJSON. Exits 1 when the run fails.
 
@@ -22,10 +25,11 @@ Example:
   runi run orders-bronze/ingest-raw-orders --repo examples-repo --lineage /tmp/lineage.ndjson`;
 
 export async function run(argv: string[], o: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { repo: { type: 'string' }, 'data-root': { type: 'string' }, input: { type: 'string', multiple: true }, lineage: { type: 'string' }, json: { type: 'boolean' } }, usage);
+  const { values, positionals } = parse(argv, { repo: { type: 'string' }, 'data-root': { type: 'string' }, input: { type: 'string', multiple: true }, lineage: { type: 'string' }, isolation: { type: 'string' }, json: { type: 'boolean' } }, usage);
   if (values.help) return o.out(`${usage}\n`), EXIT.ok;
   const target = positionals[0];
   if (target === undefined) throw usageError('which scenario? give PIPELINE or PIPELINE/SCENARIO', usage);
+  const isolation = isolationArg(values.isolation, usage);
   const repo = resolve(values.repo ?? '.');
   const state = await compileRepo(worktreeReader(repo));
   if (hasErrors(state.problems)) {
@@ -52,6 +56,8 @@ export async function run(argv: string[], o: Output): Promise<ExitCode> {
       inputs,
       clock: systemClock,
       signal: controller.signal,
+      onWarning: (m) => o.err(`${paint(o, 'yellow', 'WARNING')} ${m}\n`),
+      ...(isolation ? { isolation } : {}),
       ...(lineage ? { lineage } : {}),
       ...(o.tty && !values.json
         ? {

@@ -1,0 +1,264 @@
+// Confinement for real (as root, which CI is): OOM, fork bomb, writes outside the sinks, another herd's data
+// root, 127.0.0.1, the environment, cleanup after normal and failed runs and after kill -9 of the launcher,
+// stop, and the warm pool. The user steps live in testdata/repo/steps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { until } from '../../barn/node/test-support.ts';
+import type { DesiredState } from '../../contracts/desired-state.ts';
+import { compileRepo } from '../../reconciler/desired/compile-state.ts';
+import { worktreeReader } from '../../reconciler/source/worktree-reader.ts';
+import { listCgroups } from './cgroup.ts';
+import { probeHost } from './host.ts';
+import { launchSlice, prewarmRuntimeCache, sweepSlices } from './launch.ts';
+import { scratchRoot } from './prepare.ts';
+import type { SliceLaunch, SliceOutcome } from './types.ts';
+import { createWarmPool } from './warm-pool.ts';
+
+const host = probeHost();
+const skip = !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : false;
+
+interface Fixture {
+  readonly root: string;
+  readonly repo: string;
+  readonly state: DesiredState;
+}
+
+async function fixture(t: { after(fn: () => void): void }): Promise<Fixture> {
+  const root = mkdtempSync(join(tmpdir(), 'runink-confine-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  chmodSync(root, 0o755);
+  const repo = join(root, 'repo');
+  cpSync(join(import.meta.dirname, 'testdata/repo'), repo, { recursive: true });
+  for (const herd of ['alpha', 'beta', 'netted']) mkdirSync(join(repo, 'data', herd, 'in'), { recursive: true });
+  writeFileSync(join(repo, 'data/beta/secret.ndjson'), '{"secret":true}\n');
+  await prewarmRuntimeCache();
+  return { root, repo, state: await compileRepo(worktreeReader(repo)) };
+}
+
+function request(f: Fixture, scenario: string, probe: Record<string, unknown>, extra: Partial<SliceLaunch> = {}): SliceLaunch {
+  const spec = Object.values(f.state.pipelines).flatMap((p) => p.scenarios).find((s) => s.id === scenario);
+  assert.ok(spec, scenario);
+  const dataRoot = join(f.repo, 'data', spec.herd);
+  writeFileSync(join(dataRoot, 'in/probe.ndjson'), JSON.stringify(probe) + '\n');
+  return { runId: `t-${process.pid}-${Math.random().toString(36).slice(2, 10)}`, repoRoot: f.repo, commit: 'fixture', spec, contracts: f.state.contracts, herd: f.state.herds[spec.herd]!, dataRoot, stdio: 'ignore', onWarning: () => undefined, ...extra };
+}
+
+function output(f: Fixture, herd: string, name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(f.repo, 'data', herd, 'out', `${name}.ndjson`), 'utf8').trim()) as Record<string, unknown>;
+}
+
+function assertCleanedUp(runId: string): void {
+  assert.ok(!listCgroups(host.cgroup!).includes(runId), `cgroup runink/${runId} still exists`);
+  assert.ok(!existsSync(join(scratchRoot(), runId)), `scratch dir of ${runId} still exists`);
+}
+
+/** Whether a process has ended (a zombie no reaper collected counts as ended). */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+type Attempt = { target: string; ok: boolean; code?: string };
+
+test('a step that allocates past its memory limit is OOM-killed and the run is reported FAIL with reason OOM', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const req = request(f, 'escapes/hog-memory', {});
+  const o = await launchSlice(req).result;
+  assert.equal(o.status, 'FAIL');
+  assert.equal(o.reason, 'OOM', o.message);
+  assert.ok((o.confinement.counters?.oomKills ?? 0) >= 1);
+  assert.equal(o.confinement.cgroup?.memoryMax, 160 * 1024 * 1024);
+  assert.deepEqual(o.events.map((e) => e.eventType), ['START', 'FAIL']);
+  assertCleanedUp(req.runId);
+});
+
+test('a fork bomb is capped by the pids limit of the herd and the slice still completes', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const req = request(f, 'escapes/fork-bomb', {});
+  const o = await launchSlice(req).result;
+  assert.equal(o.status, 'COMPLETE', o.message);
+  assert.equal(o.confinement.cgroup?.pidsMax, 48);
+  assert.ok((o.confinement.counters?.pidsMaxHits ?? 0) > 0, 'the kernel refused forks at pids.max');
+  assert.equal(output(f, 'alpha', 'forkbomb')['signal'], 'SIGKILL', 'the bomb ran until its time bound');
+  assertCleanedUp(req.runId);
+});
+
+test('writing outside the sink folders fails, while the sink folder and the private /tmp are writable', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const data = join(f.repo, 'data/alpha');
+  const targets = [join(data, 'not-a-sink.txt'), join(data, 'in/x.txt'), join(f.repo, 'steps/x.ts'), '/etc/x', '/usr/x', join(data, 'out/fine.txt'), '/tmp/fine.txt'];
+  const req = request(f, 'escapes/probe', { write: targets });
+  const o = await launchSlice(req).result;
+  assert.equal(o.status, 'COMPLETE', o.message);
+  const writes = output(f, 'alpha', 'probe')['writes'] as Attempt[];
+  assert.deepEqual(writes.map((w) => w.ok), [false, false, false, false, false, true, true], JSON.stringify(writes));
+  for (const w of writes.slice(0, 5)) assert.ok(['EROFS', 'EACCES'].includes(w.code ?? ''), JSON.stringify(w));
+  assert.ok(!existsSync(join(data, 'not-a-sink.txt')));
+  assert.equal(output(f, 'alpha', 'probe')['uid'], 65534);
+  assertCleanedUp(req.runId);
+});
+
+test("another herd's data root is not visible inside the slice, its own is readable", { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const secret = join(f.repo, 'data/beta/secret.ndjson');
+  assert.ok(existsSync(secret));
+  const o = await launchSlice(request(f, 'escapes/probe', { read: [secret, join(f.repo, 'data/alpha/in/probe.ndjson'), join(f.repo, 'pipelines/escapes.dsl')] })).result;
+  assert.equal(o.status, 'COMPLETE', o.message);
+  const reads = output(f, 'alpha', 'probe')['reads'] as Attempt[];
+  assert.deepEqual(reads.map((r) => [r.ok, r.code]), [[false, 'ENOENT'], [true, undefined], [true, undefined]]);
+});
+
+test('a socket to 127.0.0.1 fails inside the slice although the host listens, and works in a herd with network', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const server = createServer((s) => s.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const fromHost = await new Promise<boolean>((resolve) => {
+    const s = spawn(process.execPath, ['-e', `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`]);
+    s.on('exit', (code) => resolve(code === 0));
+  });
+  assert.ok(fromHost, 'the listener is reachable from the host');
+  const confined = await launchSlice(request(f, 'escapes/probe', { dial: port })).result;
+  assert.equal(confined.status, 'COMPLETE', confined.message);
+  assert.ok(confined.confinement.namespaces.includes('net'));
+  const dialed = (output(f, 'alpha', 'probe')['dialed'] as Attempt[])[0]!;
+  assert.equal(dialed.ok, false);
+  assert.ok(['ECONNREFUSED', 'ENETUNREACH', 'TIMEOUT'].includes(dialed.code ?? ''), JSON.stringify(dialed));
+  const netted = await launchSlice(request(f, 'networked/probe-with-network', { dial: port })).result;
+  assert.equal(netted.status, 'COMPLETE', netted.message);
+  assert.ok(!netted.confinement.namespaces.includes('net'));
+  assert.equal((output(f, 'netted', 'probe')['dialed'] as Attempt[])[0]!.ok, true);
+});
+
+test('the slice environment holds only the allowlist and the variables passed explicitly', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  process.env['RUNINK_TEST_SECRET'] = 'must-not-leak';
+  t.after(() => delete process.env['RUNINK_TEST_SECRET']);
+  const o = await launchSlice(request(f, 'escapes/probe', { env: true }, { env: { PASSED: 'yes' } })).result;
+  assert.equal(o.status, 'COMPLETE', o.message);
+  const env = output(f, 'alpha', 'probe')['env'] as Record<string, string>;
+  assert.deepEqual(Object.keys(env).sort(), ['HOME', 'LANG', 'NODE_OPTIONS', 'PASSED', 'PATH', 'PWD', 'TMPDIR', 'TZ']);
+  assert.equal(env['PASSED'], 'yes');
+  assert.equal(env['HOME'], '/tmp');
+});
+
+test('stop() aborts a running slice and its cgroup and scratch dir are removed', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const req = request(f, 'escapes/sleeper', {}, { progressIntervalMs: 0 });
+  const h = launchSlice(req);
+  await until(async () => (listCgroups(host.cgroup!).includes(req.runId) ? true : undefined), 20_000);
+  await new Promise((r) => setTimeout(r, 1000));
+  await h.stop(2000);
+  const o: SliceOutcome = await h.result;
+  assert.equal(o.status, 'ABORT');
+  assert.equal(o.reason, 'STOPPED');
+  assert.deepEqual(o.events.map((e) => e.eventType), ['START', 'ABORT']);
+  assertCleanedUp(req.runId);
+});
+
+test('a @stream slice emits RUNNING lineage events until it is stopped, then ABORT', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const req = request(f, 'escapes/stream-sleeper', {}, { runningIntervalMs: 200 });
+  const seen: string[] = [];
+  const h = launchSlice({ ...req, onEvent: (ev) => void seen.push(ev.eventType) });
+  await until(async () => (seen.filter((e) => e === 'RUNNING').length >= 2 ? true : undefined), 30_000);
+  await h.stop(2000);
+  const o = await h.result;
+  assert.equal(o.status, 'ABORT');
+  const types = o.events.map((e) => e.eventType);
+  assert.equal(types[0], 'START');
+  assert.equal(types.at(-1), 'ABORT');
+  assert.ok(types.slice(1, -1).every((e) => e === 'RUNNING') && types.length >= 4, types.join(','));
+  assert.deepEqual(seen, types);
+  assertCleanedUp(req.runId);
+});
+
+test('after kill -9 of the launcher the slice dies and the sweep removes its cgroup and scratch dir', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const runId = `t-${process.pid}-killed`;
+  const dataRoot = join(f.repo, 'data/alpha');
+  writeFileSync(join(dataRoot, 'in/probe.ndjson'), '{}\n');
+  const launcher = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'testdata/launch-and-wait.ts'), f.repo, dataRoot, runId], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => launcher.kill('SIGKILL'));
+  const line = await new Promise<string>((resolve, reject) => {
+    launcher.stdout.once('data', (d: Buffer) => resolve(String(d)));
+    launcher.once('exit', () => reject(new Error('launcher exited early')));
+  });
+  const { pid } = JSON.parse(line) as { pid: number };
+  assert.ok(listCgroups(host.cgroup!).includes(runId));
+  assert.ok(existsSync(join(scratchRoot(), runId)));
+  launcher.kill('SIGKILL');
+  await new Promise((r) => launcher.once('exit', r));
+  await until(async () => (gone(pid) ? true : undefined), 10_000);
+  const { removed } = await sweepSlices();
+  assert.ok(removed.includes(`cgroup runink/${runId}`), JSON.stringify(removed));
+  assertCleanedUp(runId);
+});
+
+test('a warm runtime of the pool runs the slice with the same confinement', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const pool = createWarmPool({ size: 1 });
+  t.after(() => pool.close());
+  const req = request(f, 'escapes/probe', { write: [join(f.repo, 'data/alpha/not-a-sink.txt')] });
+  assert.equal(await pool.whenReady(req), true);
+  const o = await pool.launch(req).result;
+  assert.equal(o.status, 'COMPLETE', o.message);
+  assert.equal(o.confinement.warm, true);
+  assert.equal(o.confinement.cgroup?.memoryMax, req.spec.requires.memory);
+  assert.equal((output(f, 'alpha', 'probe')['writes'] as Attempt[])[0]!.code, 'EROFS');
+  await pool.close();
+  assert.equal(pool.idle, 0);
+});
+
+test('a confined @stream slice reads records written to a FIFO handed to it as stdin, until it is stopped', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const req = request(f, 'relay/relay-stdin', {});
+  const fifo = join(f.root, 'events.fifo');
+  execFileSync('mkfifo', ['-m', '0600', fifo]);
+  // read-write: the slice holds a writer itself, so its input never ends while nobody writes
+  const fd = openSync(fifo, constants.O_RDWR);
+  const h = launchSlice({ ...req, stdin: fd });
+  closeSync(fd);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  writeSync(writer, '{"a":1}\n{"a":2}\n');
+  const out = join(f.repo, 'data/alpha/out/stdin-relay.ndjson');
+  const read = (): string[] => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter((l) => l !== '') : []);
+  await until(async () => (read().length === 2 ? true : undefined), 30_000);
+  writeSync(writer, '{"a":3}\n');
+  closeSync(writer);
+  await until(async () => (read().length === 3 ? true : undefined), 30_000);
+  assert.deepEqual(read().map((l) => JSON.parse(l) as unknown), [{ b: 1 }, { b: 2 }, { b: 3 }]);
+  await h.stop(2000);
+  const o = await h.result;
+  assert.equal(o.status, 'ABORT', o.message);
+  assert.equal(o.confinement.mode, 'bwrap');
+  assert.deepEqual(o.result?.stats.recordsIn, { events: 3 });
+  assertCleanedUp(req.runId);
+});
+
+test('the warm pool starts a launch that brings its own stdin cold', { skip, timeout: 60_000 }, async (t) => {
+  const f = await fixture(t);
+  const pool = createWarmPool({ size: 1 });
+  t.after(() => pool.close());
+  const req = request(f, 'relay/relay-stdin', {});
+  const fd = openSync('/dev/null', 'r');
+  t.after(() => closeSync(fd));
+  assert.equal(await pool.whenReady({ ...req, stdin: fd }), false);
+  assert.equal(pool.idle, 0);
+  const h = pool.launch({ ...req, stdin: fd });
+  await until(async () => (listCgroups(host.cgroup!).includes(req.runId) ? true : undefined), 20_000);
+  await h.stop(2000);
+  const o = await h.result;
+  assert.equal(o.confinement.warm, false);
+  assert.equal(o.status, 'ABORT', o.message);
+});

@@ -1,0 +1,540 @@
+// The agent daemon (`runi agent start`): the edge around the pure converge() core.
+//
+//   start: lock the data root → sweep slices a previous agent process left (stop them, report their runs)
+//          → acquire the node's lease → serve /metrics → list + watch /runink/placements/<node>/ → tick
+//   every change (placements, a slice exit, a backoff ending) → pass():
+//          converge(desired from placements, slot views, now) → for each action: mark the slot (starting /
+//          stopping / forgotten) synchronously, then do the I/O in the background; a pass that finds a pass
+//          running asks it to go round again, so passes never overlap and none is lost.
+//   start of a slice: read /runink/pipelines/<pipeline> (commit and spec hash must match the placement) → the
+//          commit's files → the fenced txn creating /runink/runs/<scenario>/<run> (stale fence → not started,
+//          placements re-listed) → launcher.launch.
+//   tick (ttl/3, at most 1 s): renew the lease with the slices' state in the agent record; copy new lineage
+//          events of running slices to /runink/lineage/<run>/<seq>.
+//   slice exit: last lineage events → final run record → recordExit() (backoff) → release the slot's files.
+//   stop: stop every slice (ABORT), wait for their reports, release the lease and the data root.
+// Ownership: only pass() and the start/exit handlers change `slots`; a slot object is replaced, never reused,
+// so a late callback of an old run (checked by identity) cannot touch its successor.
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BarnClient } from '../../barn/client.ts';
+import type { KvRecord } from '../../barn/state/backend.ts';
+import { domainKey, domainPrefix, parseDomainKey } from '../../barn/state/domain-keys.ts';
+import { seededRng } from '../../common/rng.ts';
+import type { AgentRecord, SliceReport, SliceState } from '../../contracts/agent-record.ts';
+import { placedScenario, RUNINK_API_VERSION, type PlacementValue, type RunRecord, type StoredPipeline } from '../../contracts/placement.ts';
+import { openHttpEmitter } from '../lineage/emitter.ts';
+import type { LineageSink } from '../lineage/lineage-sink.ts';
+import { uuidV7 } from '../lineage/run-id.ts';
+import { converge, DEFAULT_BACKOFF, recordExit, type BackoffPolicy, type DesiredSlice, type SliceMode, type SlotView } from './converge.ts';
+import { agentError, AGENT_CODES, errorData } from './errors.ts';
+import { AgentLeaseKeeper } from './lease.ts';
+import { commitRoot, lockDataRoot, runJournal, type DataRootLock } from './local-state.ts';
+import { AgentMetrics, serveMetrics, type MetricsServer } from './metrics.ts';
+import { PlacementWatch } from './placement-watch.ts';
+import { confinedLauncher } from './confined-launcher.ts';
+import { finishRun, startRun, storeLineage } from './run-reporter.ts';
+import type { SliceExit, SliceHandle, SliceLauncher } from './slice-launcher.ts';
+
+export interface AgentDaemonOptions {
+  readonly node: string;
+  readonly endpoints: readonly string[];
+  readonly token: string;
+  readonly dataRoot: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** millicores, bytes */
+  readonly capacity: { readonly cpu: number; readonly memory: number };
+  /** Working tree used for any commit without a checkout under the data root. */
+  readonly repoRoot?: string;
+  readonly metricsListen?: string;
+  readonly leaseTtlMs?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly stopGraceMs?: number;
+  /** RUNNING lineage events of @stream slices every this many ms (default 30 s). */
+  readonly runningEveryMs?: number;
+  /** OpenLineage endpoint (Marquez) to post every stored event to, through the spooling emitter. */
+  readonly openLineageUrl?: string;
+  readonly launcher?: SliceLauncher;
+  /** Called after the spec was read and just before the fenced txn (a seam for tests that race the scheduler). */
+  readonly beforeFence?: (scenario: string, fence: number) => Promise<void>;
+  readonly log?: (line: string) => void;
+}
+
+interface Placed {
+  readonly key: string;
+  readonly fence: number;
+  readonly value: PlacementValue;
+}
+
+interface Slot {
+  view: SlotView;
+  readonly mode: SliceMode;
+  readonly placementKey: string;
+  readonly attempt: number;
+  runId?: string;
+  handle?: SliceHandle;
+  record?: RunRecord;
+  stopRequested: boolean;
+  refused: boolean;
+  lineageNext: number;
+  lineageChain: Promise<void>;
+  lastError?: { code: string; message: string };
+}
+
+export class AgentDaemon {
+  readonly metrics = new AgentMetrics();
+  readonly session = randomUUID();
+  private readonly barn: BarnClient;
+  private readonly leaseBarn: BarnClient;
+  private readonly launcher: SliceLauncher;
+  private readonly lease: AgentLeaseKeeper;
+  private readonly watch: PlacementWatch;
+  private readonly backoff: BackoffPolicy;
+  private readonly ttlMs: number;
+  private readonly graceMs: number;
+  private readonly rng = seededRng(randomInt(2 ** 31));
+  private readonly log: (line: string) => void;
+  private readonly journal: ReturnType<typeof runJournal>;
+  private placements = new Map<string, Placed>();
+  private readonly slots = new Map<string, Slot>();
+  private readonly starts = new Map<string, number>();
+  private reports = new Set<Promise<void>>();
+  private readonly launches = new Set<Promise<void>>();
+  private lock: DataRootLock | undefined;
+  private server: MetricsServer | undefined;
+  private openLineage: LineageSink | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private wake: NodeJS.Timeout | undefined;
+  private passing = false;
+  private ticking = false;
+  private again = false;
+  private changedAt: number | undefined;
+  private stopping = false;
+  private fatal: ((e: Error) => void) | undefined;
+  /** Rejects when the agent must end on its own (lease lost); never resolves. */
+  readonly failed: Promise<never>;
+
+  constructor(private readonly o: AgentDaemonOptions) {
+    this.barn = new BarnClient({ endpoints: o.endpoints, token: o.token });
+    this.log = o.log ?? (() => {});
+    this.launcher = o.launcher ?? confinedLauncher({ dataRoot: o.dataRoot, log: this.log });
+    this.backoff = o.backoff ?? DEFAULT_BACKOFF;
+    this.ttlMs = o.leaseTtlMs ?? 10_000;
+    this.graceMs = o.stopGraceMs ?? 10_000;
+    this.journal = runJournal(o.dataRoot);
+    this.failed = new Promise<never>((_, reject) => {
+      this.fatal = reject;
+    });
+    this.failed.catch(() => undefined);
+    // The lease has its own client with a short timeout: a hung renewal must not outlast the ttl.
+    this.leaseBarn = new BarnClient({ endpoints: o.endpoints, token: o.token, timeoutMs: Math.max(1000, Math.floor(this.ttlMs / 3)) });
+    this.lease = new AgentLeaseKeeper({
+      barn: this.leaseBarn,
+      key: domainKey({ kind: 'agent', agent: o.node }),
+      ttlMs: this.ttlMs,
+      session: this.session,
+      record: (lease) => this.agentRecord(lease),
+      holderDead: async (session) => session === this.lock?.previousSession,
+      onWaiting: (holder) => this.log(`waiting for the lease of node ${o.node} held by session ${holder} (expires ${this.ttlMs} ms after its last renewal)`),
+    });
+    this.watch = new PlacementWatch({
+      endpoints: o.endpoints,
+      token: o.token,
+      prefix: domainPrefix.placementsOf(o.node),
+      onChange: (records) => this.onPlacements(records),
+      onError: (what, e) => {
+        this.metrics.barnErrors.inc({ op: what });
+        this.log(`placement ${what} failed: ${errorData(e).message}`);
+      },
+    });
+  }
+
+  get metricsUrl(): string | undefined {
+    return this.server?.url;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.o.dataRoot, { recursive: true });
+    this.lock = await lockDataRoot(this.o.dataRoot, this.session);
+    await this.sweep();
+    await this.lease.acquire();
+    this.log(`agent ${this.o.node} holds its lease (session ${this.session}, ttl ${this.ttlMs} ms)`);
+    if (this.o.openLineageUrl !== undefined) {
+      this.openLineage = await openHttpEmitter({ url: this.o.openLineageUrl, spoolDir: join(this.o.dataRoot, '.runi', 'openlineage'), onError: (e) => this.log(`openlineage: ${e.message}`) });
+    }
+    if (this.o.metricsListen !== undefined) {
+      this.server = await serveMetrics(this.o.metricsListen, this.metrics, () => ({ ok: this.lease.held && !this.stopping, detail: { node: this.o.node, session: this.session, slices: this.slots.size } }));
+    }
+    this.watch.start();
+    const every = Math.max(50, Math.min(1000, Math.floor(this.ttlMs / 3)));
+    this.ticker = setInterval(() => void this.tick(), every);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.ticker);
+    clearTimeout(this.wake);
+    await this.watch.stop();
+    await this.stopAllSlices();
+    await this.lease.release();
+    await this.openLineage?.close();
+    await this.server?.close();
+    await this.barn.close();
+    await this.leaseBarn.close();
+    await this.lock?.release();
+  }
+
+  // ---- placements → desired ----------------------------------------------------------------------------
+
+  private onPlacements(records: ReadonlyMap<string, KvRecord>): void {
+    const next = new Map<string, Placed>();
+    for (const rec of records.values()) {
+      const k = parseDomainKey(rec.key);
+      const v = rec.value as Partial<PlacementValue> | null;
+      if (k?.kind !== 'placement' || k.agent !== this.o.node) continue;
+      if (v === null || typeof v !== 'object' || typeof v.specHash !== 'string' || typeof v.pipeline !== 'string' || typeof v.commit !== 'string' || typeof v.herd !== 'string') {
+        this.log(`ignoring malformed placement ${rec.key}`);
+        continue;
+      }
+      next.set(k.scenario, { key: rec.key, fence: rec.modRevision, value: { ...(v as PlacementValue), scenario: k.scenario } });
+    }
+    this.placements = next;
+    this.changedAt ??= performance.now();
+    this.kick();
+  }
+
+  private desired(): Map<string, DesiredSlice> {
+    return new Map([...this.placements].map(([scenario, p]) => [scenario, { scenario, specHash: p.value.specHash, fence: p.fence, mode: p.value.trigger === 'stream' ? 'stream' : 'once' }]));
+  }
+
+  // ---- the converge pass -------------------------------------------------------------------------------
+
+  private kick(): void {
+    if (this.stopping) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = true;
+    try {
+      do {
+        this.again = false;
+        const changedAt = this.changedAt;
+        this.changedAt = undefined;
+        const views = new Map([...this.slots].map(([s, slot]) => [s, slot.view]));
+        const { actions, wakeAt } = converge(this.desired(), views, Date.now());
+        for (const a of actions) {
+          switch (a.type) {
+            case 'start':
+              this.startSlot(a.scenario, a.desired, a.attempt);
+              break;
+            case 'stop':
+              this.stopSlot(a.scenario);
+              break;
+            case 'forget':
+              this.slots.delete(a.scenario);
+              break;
+          }
+        }
+        if (changedAt !== undefined) this.metrics.convergeSeconds.observe((performance.now() - changedAt) / 1000);
+        clearTimeout(this.wake);
+        if (wakeAt !== undefined) this.wake = setTimeout(() => this.kick(), Math.max(0, wakeAt - Date.now()));
+      } while (this.again);
+    } finally {
+      this.passing = false;
+    }
+  }
+
+  private startSlot(scenario: string, d: DesiredSlice, attempt: number): void {
+    const placed = this.placements.get(scenario)!;
+    const previous = this.slots.get(scenario);
+    const failures = previous?.view.failures ?? 0;
+    const slot: Slot = {
+      view: { phase: 'starting', specHash: d.specHash, fence: d.fence, startedAt: Date.now(), failures: previous?.view.specHash === d.specHash ? failures : 0 },
+      mode: d.mode,
+      placementKey: placed.key,
+      attempt,
+      stopRequested: false,
+      refused: false,
+      lineageNext: 0,
+      lineageChain: Promise.resolve(),
+    };
+    this.slots.set(scenario, slot);
+    this.starts.set(scenario, (this.starts.get(scenario) ?? 0) + 1);
+    if (previous !== undefined) this.metrics.restarts.inc({ reason: previous.view.specHash !== d.specHash ? 'changed' : previous.view.phase === 'exited' && previous.view.stoppedByAgent ? 'stopped' : 'retry' });
+    const launching = this.launchSlot(scenario, slot, placed);
+    this.launches.add(launching);
+    void launching.finally(() => this.launches.delete(launching));
+  }
+
+  private async launchSlot(scenario: string, slot: Slot, placed: Placed): Promise<void> {
+    try {
+      const stored = await this.barn.get(domainKey({ kind: 'pipeline', pipeline: placed.value.pipeline }));
+      const pipeline = stored.ok ? (stored.value.value as StoredPipeline) : undefined;
+      const spec = pipeline !== undefined && pipeline.commit === placed.value.commit ? placedScenario(pipeline, placed.value) : undefined;
+      if (pipeline === undefined || spec === undefined) {
+        throw agentError(AGENT_CODES.SPEC_UNAVAILABLE, `/runink/pipelines/${placed.value.pipeline} has no scenario ${scenario} at commit ${placed.value.commit} with spec hash ${placed.value.specHash}`);
+      }
+      if (slot.mode === 'once' && (await this.completedBefore(placed.value))) {
+        this.log(`${scenario} already completed at spec ${placed.value.specHash}: not running it again`);
+        return this.exited(scenario, slot, { status: 'COMPLETE', exitCode: null, signal: null });
+      }
+      const repoRoot = commitRoot(this.o.dataRoot, this.o.repoRoot, placed.value.commit);
+      const runId = uuidV7(Date.now(), this.rng);
+      const record: RunRecord = {
+        apiVersion: RUNINK_API_VERSION,
+        kind: 'Run',
+        runId,
+        scenario,
+        agent: this.o.node,
+        commit: placed.value.commit,
+        specHash: placed.value.specHash,
+        fence: placed.fence,
+        attempt: slot.attempt,
+        status: 'RUNNING',
+        startedAt: Date.now(),
+      };
+      if (slot.stopRequested) return this.exited(scenario, slot, { status: 'ABORT', exitCode: null, signal: null });
+      await this.o.beforeFence?.(scenario, placed.fence);
+      const answer = await startRun(this.barn, placed.key, record);
+      if (!answer.started) {
+        slot.refused = true;
+        this.metrics.fenceRefusals.inc();
+        this.log(`not starting ${scenario}: placement ${placed.key} is no longer at fence ${placed.fence}`);
+        this.watch.relist();
+        return this.exited(scenario, slot, { status: 'FAIL', error: { code: AGENT_CODES.FENCE_STALE, message: `placement ${placed.key} changed after revision ${placed.fence}` }, exitCode: null, signal: null });
+      }
+      slot.record = record;
+      slot.runId = runId;
+      await this.journal.add({ runId, scenario });
+      const handle = await this.launcher.launch({
+        runId,
+        placementKey: placed.key,
+        fence: placed.fence,
+        scenario: spec,
+        contracts: pipeline.contracts,
+        project: pipeline.project,
+        commit: pipeline.commit,
+        repoUrl: pipeline.repoUrl,
+        repoRoot,
+        dataRoot: join(this.o.dataRoot, spec.herd),
+        ...(pipeline.herds?.[spec.herd] === undefined ? {} : { herd: pipeline.herds[spec.herd] }),
+        runningEveryMs: this.o.runningEveryMs ?? 30_000,
+      }).catch((e: unknown) => {
+        throw agentError(AGENT_CODES.LAUNCH_FAILED, `starting the slice of ${scenario} failed: ${errorData(e).message}`);
+      });
+      slot.handle = handle;
+      this.metrics.starts.inc();
+      this.log(`started ${scenario} run ${runId} (pid ${handle.pid}, attempt ${slot.attempt})`);
+      if (slot.stopRequested) handle.stop(this.graceMs);
+      else if (slot.view.phase === 'starting') slot.view = { ...slot.view, phase: 'running' };
+      this.metrics.slicesRunning.set(this.runningCount());
+      void handle.exited.then((exit) => this.exited(scenario, slot, exit));
+    } catch (e) {
+      slot.lastError = errorData(e);
+      this.log(`starting ${scenario} failed: ${slot.lastError.code}: ${slot.lastError.message}`);
+      return this.exited(scenario, slot, { status: 'FAIL', error: slot.lastError, exitCode: null, signal: null });
+    }
+  }
+
+  /** A run-once placement is done when Barn holds a COMPLETE run of it at this commit and spec hash (so an agent
+   * restart does not run batch scenarios again). */
+  private async completedBefore(p: PlacementValue): Promise<boolean> {
+    const r = await this.barn.range(domainPrefix.runsOf(p.scenario));
+    if (!r.ok) throw agentError(AGENT_CODES.BARN_REFUSED, `listing runs of ${p.scenario}: ${r.code}: ${r.message}`);
+    return r.value.records.some((rec) => {
+      const run = rec.value as RunRecord;
+      return run.status === 'COMPLETE' && run.specHash === p.specHash && run.commit === p.commit;
+    });
+  }
+
+  private stopSlot(scenario: string): void {
+    const slot = this.slots.get(scenario);
+    if (slot === undefined || slot.view.phase === 'exited' || slot.view.phase === 'stopping') return;
+    slot.stopRequested = true;
+    slot.view = { ...slot.view, phase: 'stopping' };
+    slot.handle?.stop(this.graceMs);
+  }
+
+  private exited(scenario: string, slot: Slot, exit: SliceExit): void {
+    if (slot.view.phase === 'exited') return;
+    const live = slot.view;
+    const counted = !slot.stopRequested && !(slot.mode === 'once' && exit.status === 'COMPLETE');
+    if (counted) this.metrics.failures.inc({ code: exit.error?.code ?? (exit.status === 'COMPLETE' ? 'AGENT_STREAM_ENDED' : exit.status) });
+    if (exit.error !== undefined) slot.lastError = exit.error;
+    slot.view = recordExit(live, { outcome: exit.status, stoppedByAgent: slot.stopRequested, mode: slot.mode }, Date.now(), this.backoff);
+    this.metrics.slicesRunning.set(this.runningCount());
+    if (slot.record !== undefined) this.track(this.report(slot, exit));
+    if (this.slots.get(scenario) === slot) this.kick();
+  }
+
+  /** Last lineage events, the final run record, then the slot's files. Retried while Barn is down. */
+  private async report(slot: Slot, exit: SliceExit): Promise<void> {
+    const record = slot.record!;
+    await this.collectLineage(slot);
+    const final: RunRecord = {
+      ...record,
+      status: exit.status,
+      finishedAt: Date.now(),
+      ...(exit.stats === undefined ? {} : { stats: exit.stats }),
+      ...(exit.error === undefined ? {} : { error: exit.error }),
+      lineageEvents: slot.lineageNext,
+    };
+    await this.retrying('run', () => finishRun(this.barn, final));
+    if (slot.handle !== undefined) await this.launcher.release(record.runId);
+    await this.journal.remove(record.runId);
+  }
+
+  private collectLineage(slot: Slot): Promise<void> {
+    const handle = slot.handle;
+    if (handle === undefined) return slot.lineageChain;
+    slot.lineageChain = slot.lineageChain.then(() => this.retrying('lineage', async () => {
+      const events = await handle.lineage(slot.lineageNext);
+      if (events.length === 0) return;
+      this.metrics.lineageEvents.inc(await storeLineage(this.barn, handle.runId, slot.lineageNext, events, this.openLineage));
+      slot.lineageNext += events.length;
+    }));
+    return slot.lineageChain;
+  }
+
+  private async retrying(op: string, fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        this.metrics.barnErrors.inc({ op });
+        if (attempt >= 8) {
+          this.log(`${op} report given up: ${errorData(e).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.reports.add(p);
+    void p.finally(() => this.reports.delete(p));
+  }
+
+  // ---- tick: lease + lineage ---------------------------------------------------------------------------
+
+  private async tick(): Promise<void> {
+    if (this.stopping || this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tickOnce();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async tickOnce(): Promise<void> {
+    for (const slot of this.slots.values()) if (slot.view.phase === 'running' || slot.view.phase === 'stopping') void this.collectLineage(slot);
+    const r = await this.lease.renew();
+    this.metrics.leaseRenewals.inc({ result: r });
+    if (r === 'unreachable') this.metrics.barnErrors.inc({ op: 'lease' });
+    if (r === 'lost' && !this.stopping) {
+      this.log(`lost the lease of node ${this.o.node}: stopping every slice`);
+      this.stopping = true;
+      clearInterval(this.ticker);
+      await this.watch.stop();
+      await this.stopAllSlices();
+      this.fatal?.(agentError(AGENT_CODES.LEASE_LOST, `another agent process took node ${this.o.node}, or Barn was unreachable for the whole lease ttl (${this.ttlMs} ms)`));
+    }
+  }
+
+  private async stopAllSlices(): Promise<void> {
+    for (const slot of this.slots.values()) {
+      if (slot.view.phase === 'exited') continue;
+      slot.stopRequested = true;
+      slot.view = { ...slot.view, phase: 'stopping' };
+    }
+    // Starts in flight see stopRequested and stop their slice as soon as it exists.
+    await Promise.all([...this.launches]);
+    const exits: Promise<unknown>[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.handle === undefined || slot.view.phase === 'exited') continue;
+      slot.handle.stop(this.graceMs);
+      exits.push(slot.handle.exited);
+    }
+    await Promise.all(exits);
+    await new Promise((r) => setImmediate(r));
+    await Promise.all([...this.reports]);
+  }
+
+  // ---- leftovers of a previous agent process -----------------------------------------------------------
+
+  private async sweep(): Promise<void> {
+    const leftovers = await this.launcher.sweep(this.graceMs);
+    for (const l of leftovers) {
+      this.log(`swept ${l.wasRunning ? 'running' : 'finished'} slice ${l.request.scenario.id} run ${l.request.runId}: ${l.exit.status}`);
+      const runId = l.request.runId;
+      const stored = await this.barn.get(domainKey({ kind: 'run', scenario: l.request.scenario.id, run: runId }));
+      const added = await storeLineage(this.barn, runId, 0, l.lineage, this.openLineage).catch(() => 0);
+      this.metrics.lineageEvents.inc(added);
+      if (stored.ok) {
+        const record = stored.value.value as RunRecord;
+        await finishRun(this.barn, {
+          ...record,
+          status: l.exit.status,
+          finishedAt: Date.now(),
+          ...(l.exit.stats === undefined ? {} : { stats: l.exit.stats }),
+          ...(l.exit.error === undefined ? {} : { error: l.exit.error }),
+          lineageEvents: l.lineage.length,
+        });
+      }
+      await this.launcher.release(runId);
+      await this.journal.remove(runId);
+    }
+    // Runs started here that no launcher could report: their slices are gone, so the runs are over.
+    for (const e of await this.journal.list()) {
+      const stored = await this.barn.get(domainKey({ kind: 'run', scenario: e.scenario, run: e.runId }));
+      const record = stored.ok ? (stored.value.value as RunRecord) : undefined;
+      if (record?.status === 'RUNNING') {
+        this.log(`closing run ${e.runId} of ${e.scenario}: its slice did not survive the previous agent process`);
+        await finishRun(this.barn, { ...record, status: 'ABORT', finishedAt: Date.now(), error: { code: 'AGENT_SLICE_LOST', message: 'the agent restarted and the slice was gone' } });
+      }
+      await this.journal.remove(e.runId);
+    }
+  }
+
+  // ---- the agent record --------------------------------------------------------------------------------
+
+  private runningCount(): number {
+    return [...this.slots.values()].filter((s) => s.view.phase === 'running').length;
+  }
+
+  private agentRecord(lease: AgentRecord['lease']): AgentRecord {
+    const slices: Record<string, SliceReport> = {};
+    for (const [scenario, slot] of [...this.slots].sort(([a], [b]) => a.localeCompare(b))) {
+      const v = slot.view;
+      const state: SliceState = v.phase === 'exited'
+        ? slot.refused ? 'refused' : slot.mode === 'once' && v.outcome === 'COMPLETE' ? 'done' : v.stoppedByAgent ? 'stopping' : 'backoff'
+        : v.phase;
+      slices[scenario] = {
+        state,
+        specHash: v.specHash,
+        fence: v.fence,
+        failures: v.failures,
+        starts: this.starts.get(scenario) ?? 0,
+        ...(slot.runId === undefined ? {} : { runId: slot.runId }),
+        ...(slot.handle === undefined || v.phase === 'exited' ? {} : { pid: slot.handle.pid }),
+        ...(v.phase === 'exited' && state === 'backoff' ? { retryAt: v.retryAt } : {}),
+        ...(slot.lastError === undefined ? {} : { lastError: slot.lastError }),
+      };
+    }
+    return {
+      apiVersion: RUNINK_API_VERSION,
+      kind: 'Agent',
+      node: this.o.node,
+      labels: this.o.labels,
+      capacity: this.o.capacity,
+      lease,
+      ...(this.server === undefined ? {} : { metricsUrl: this.server.url }),
+      slices,
+    };
+  }
+}
