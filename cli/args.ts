@@ -1,4 +1,5 @@
 // Flag parsing for the verbs (node:util parseArgs) with usage errors as RuninkError CLI_USAGE.
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RuninkError } from '../common/error.ts';
 
@@ -14,4 +15,18 @@ export function parse<T extends Options>(argv: string[], options: T, usage: stri
 
 export function usageError(message: string, usage: string): RuninkError {
   return new RuninkError('CLI_USAGE', `${message}\n\n${usage}`);
+}
+
+/** The bearer token in `file` (trimmed): CLI_USAGE when the flag is missing or the file empty, CLI_NOT_FOUND
+ * when it cannot be read. */
+export function readToken(file: string | undefined, flag: string, usage: string): string {
+  if (file === undefined) throw usageError(`${flag} is required`, usage);
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new RuninkError('CLI_NOT_FOUND', `cannot read ${flag} ${file}`);
+  }
+  if (token === '') throw new RuninkError('CLI_USAGE', `${file} is empty: put the bearer token in it`);
+  return token;
 }

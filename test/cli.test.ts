@@ -113,3 +113,20 @@ test('every verb has --help with an example, and an unknown verb is a usage erro
   assert.match((await runi('contract', '--help')).out, /Example:/);
   assert.equal((await runi('frobnicate')).code, 2);
 });
+
+test('runi agent start and runi barn status refuse a missing or empty token file with exit 2, naming the file', async (t) => {
+  const dir = tempDir(t);
+  const empty = join(dir, 'token');
+  writeFileSync(empty, '\n');
+  const missing = join(dir, 'no-such-token');
+  const agentArgs = ['agent', 'start', '--barn', 'http://127.0.0.1:9', '--node-id', 'a1', '--data-root', join(dir, 'data')];
+  for (const [argv, expect] of [
+    [[...agentArgs, '--token-file', empty], `${empty} is empty: put the bearer token in it`],
+    [[...agentArgs, '--token-file', missing], `cannot read --token-file ${missing}`],
+    [['barn', 'status', '--barn', 'http://127.0.0.1:9', '--token-file', empty], `${empty} is empty`],
+  ] as const) {
+    const r = await runi(...argv);
+    assert.equal(r.code, 2, r.err);
+    assert.ok(r.err.includes(expect), r.err);
+  }
+});

@@ -1,13 +1,11 @@
 // runi agent start — run a Runi agent: register, keep a lease, watch placements, converge slices.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { RuninkError } from '../../common/error.ts';
 import { parseCpu, parseMemory } from '../../common/quantity.ts';
 import { AgentDaemon } from '../../agent/daemon/agent-daemon.ts';
 import { confinedLauncher } from '../../agent/daemon/confined-launcher.ts';
 import { DEFAULT_BACKOFF } from '../../agent/daemon/converge.ts';
 import { processLauncher } from '../../agent/daemon/process-launcher.ts';
-import { parse, usageError } from '../args.ts';
+import { parse, readToken, usageError } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 
@@ -99,14 +97,7 @@ async function start(argv: string[], o: Output): Promise<ExitCode> {
   const barn = values.barn ?? process.env['RUNINK_BARN'];
   if (node === undefined || dataRoot === undefined || barn === undefined) throw usageError('--barn, --node-id and --data-root are required', usage);
   if (!/^[A-Za-z0-9_.-]+$/.test(node)) throw usageError(`bad --node-id \`${node}\` (letters, digits, _ . -)`, usage);
-  const tokenFile = values['token-file'] ?? process.env['RUNINK_TOKEN_FILE'];
-  if (tokenFile === undefined) throw usageError('--token-file is required', usage);
-  let token: string;
-  try {
-    token = readFileSync(tokenFile, 'utf8').trim();
-  } catch {
-    throw new RuninkError('CLI_NOT_FOUND', `cannot read --token-file ${tokenFile}`);
-  }
+  const token = readToken(values['token-file'] ?? process.env['RUNINK_TOKEN_FILE'], '--token-file', usage);
   const backoffBase = int(values['backoff-base-ms'], '--backoff-base-ms') ?? DEFAULT_BACKOFF.baseMs;
   const backoffCap = int(values['backoff-cap-ms'], '--backoff-cap-ms') ?? Math.max(DEFAULT_BACKOFF.capMs, backoffBase);
   const ttl = int(values['lease-ttl-ms'], '--lease-ttl-ms');

@@ -1,11 +1,10 @@
 // runi barn start|status|members — run a Barn node, and look at or change a cluster.
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { RuninkError } from '../../common/error.ts';
 import { BarnClient } from '../../barn/client.ts';
 import { startBarn } from '../../barn/node/serve.ts';
 import type { MemberInfo } from '../../barn/node/service.ts';
-import { parse, usageError } from '../args.ts';
+import { parse, readToken, usageError } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { json, type Output } from '../output.ts';
 
@@ -42,18 +41,6 @@ export async function barn(argv: string[], o: Output): Promise<ExitCode> {
   }
 }
 
-function readToken(file: string | undefined, flag: string): string {
-  if (file === undefined) throw usageError(`${flag} is required`, usage);
-  try {
-    const token = readFileSync(file, 'utf8').trim();
-    if (token === '') throw new RuninkError('CLI_USAGE', `${file} is empty: put the bearer token in it`);
-    return token;
-  } catch (e) {
-    if (e instanceof RuninkError) throw e;
-    throw new RuninkError('CLI_NOT_FOUND', `cannot read ${flag} ${file}`);
-  }
-}
-
 export function parsePeers(text: string): MemberInfo[] {
   return text.split(',').filter((s) => s.trim() !== '').map((pair) => {
     const m = /^([A-Za-z0-9_.-]+)=(https?:\/\/\S+)$/.exec(pair.trim());
@@ -80,8 +67,8 @@ async function start(argv: string[], o: Output): Promise<ExitCode> {
   if (id === undefined || listen === undefined || dataDir === undefined) throw usageError('--id, --listen and --data-dir are required', usage);
   const members = parsePeers(values.peers ?? `${id}=http://${listen}`);
   if (!values.join && !members.some((m) => m.id === id)) throw usageError(`--peers must include this node (${id})`, usage);
-  const token = readToken(values['token-file'], '--token-file');
-  const clusterToken = values['cluster-token-file'] ? readToken(values['cluster-token-file'], '--cluster-token-file') : token;
+  const token = readToken(values['token-file'], '--token-file', usage);
+  const clusterToken = values['cluster-token-file'] ? readToken(values['cluster-token-file'], '--cluster-token-file', usage) : token;
   const clusterId = values['cluster-id'] ?? createHash('sha256').update(members.map((m) => `${m.id}=${m.url}`).sort().join(',')).digest('hex').slice(0, 16);
   const running = await startBarn({ id, listen, dataDir, token, clusterToken, clusterId, initialMembers: members, ...(values.join ? { join: true } : {}) });
   o.err(`barn ${id} listening on ${running.url} (cluster ${clusterId}, data ${dataDir})\n`);
@@ -96,7 +83,7 @@ async function start(argv: string[], o: Output): Promise<ExitCode> {
 
 function client(values: { barn?: string | undefined; 'token-file'?: string | undefined }): BarnClient {
   const endpoints = (values.barn ?? process.env['RUNINK_BARN'] ?? 'http://127.0.0.1:7001').split(',');
-  const token = readToken(values['token-file'] ?? process.env['RUNINK_TOKEN_FILE'], '--token-file');
+  const token = readToken(values['token-file'] ?? process.env['RUNINK_TOKEN_FILE'], '--token-file', usage);
   return new BarnClient({ endpoints, token });
 }
 
