@@ -25,7 +25,7 @@ import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from '../ra
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import { applyEntry, type ApplyResult } from '../state/apply.ts';
 import { encodeCommand, type Command } from '../state/commands.ts';
-import { encodeSnapshot, restoreSnapshot } from '../state/snapshot.ts';
+import { restoreSnapshot, writeSnapshot } from '../state/snapshot.ts';
 import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
@@ -442,8 +442,9 @@ export class BarnNode implements BarnService {
     if (applied <= this.lastSnapshotIndex) return;
     if (applied - this.lastSnapshotIndex < every && !this.configChangedSinceSnapshot) return;
     this.configChangedSinceSnapshot = false;
-    const snapshot = this.store.createSnapshot(applied, this.raw.status().confState, encodeSnapshot(this.store.kv));
-    this.lastSnapshotIndex = snapshot.metadata.index;
+    // Streamed page by page into the snapshot file: the snapshot is never held in memory whole.
+    const kv = this.store.kv;
+    this.lastSnapshotIndex = this.store.createSnapshotFrom(applied, this.raw.status().confState, (out) => writeSnapshot(kv, out)).index;
     const margin = this.options.compactionMargin ?? 5_000;
     if (applied - margin > this.store.firstIndex()) this.store.compact(applied - margin);
   }

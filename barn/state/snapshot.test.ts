@@ -4,7 +4,7 @@ import { applyEntry } from './apply.ts';
 import type { Command } from './commands.ts';
 import { encodeCommand } from './commands.ts';
 import { MemoryBackend } from './memory-backend.ts';
-import { decodeSnapshot, encodeSnapshot, restoreSnapshot } from './snapshot.ts';
+import { HEADER_SLOT, decodeSnapshot, encodeSnapshot, restoreSnapshot, writeSnapshot } from './snapshot.ts';
 import { formatState } from './testing/format.ts';
 import { WatchHub } from './watch-hub.ts';
 
@@ -97,4 +97,35 @@ test('a snapshot larger than one read page keeps every record and every event, e
   assert.deepEqual(decoded.records, source.range('', undefined));
   assert.deepEqual(decoded.events, source.history('', undefined, 0));
   assert.equal(decoded.events.length, 1500 + 1200);
+});
+
+/** writeSnapshot into a growable in-memory "file" (append + positional overwrite), recording the largest append. */
+function streamed(reader: MemoryBackend): { bytes: Buffer; largestAppend: number } {
+  let file = Buffer.alloc(0);
+  let largestAppend = 0;
+  writeSnapshot(reader, {
+    append: (b) => {
+      largestAppend = Math.max(largestAppend, b.byteLength);
+      file = Buffer.concat([file, b]);
+    },
+    writeAt: (at, b) => {
+      assert.ok(at + b.byteLength <= file.length, 'writeAt only overwrites bytes already appended');
+      Buffer.from(b).copy(file, at);
+    },
+  });
+  return { bytes: file, largestAppend };
+}
+
+test('a streamed snapshot (padded header written last) restores exactly the state of an in-memory one, page by page', () => {
+  const commands: Command[] = [...workload];
+  for (let i = 0; i < 2500; i++) commands.push({ type: 'put', key: `/k/${String(i).padStart(5, '0')}`, value: 'x'.repeat(100) });
+  const source = store(commands);
+  const { bytes, largestAppend } = streamed(source);
+  assert.equal(bytes[HEADER_SLOT - 1], 0x0a, 'the header slot ends with a newline');
+  const target = new MemoryBackend();
+  const r = target.write((w) => restoreSnapshot(w, bytes));
+  assert.ok(r.ok);
+  assert.equal(formatState(target), formatState(source));
+  assert.deepEqual(decodeSnapshot(bytes), decodeSnapshot(encodeSnapshot(source)));
+  assert.ok(largestAppend < bytes.length / 2, `one append (${largestAppend} B) is a page, not the snapshot (${bytes.length} B)`);
 });

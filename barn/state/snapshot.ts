@@ -34,8 +34,38 @@ export interface DecodedSnapshot {
  * once. Returns one buffer (no second copy). */
 export function encodeSnapshot(reader: KvReader): Uint8Array {
   const chunks: Buffer[] = [];
+  const header = encodeBody(reader, (chunk) => chunks.push(chunk));
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+}
+
+/** Where writeSnapshot puts a snapshot: a file written front to back, whose first bytes can be rewritten. */
+export interface SnapshotOutput {
+  append(bytes: Uint8Array): void;
+  /** Overwrites bytes already appended, from `position`. */
+  writeAt(position: number, bytes: Uint8Array): void;
+}
+
+/** Bytes reserved for the header line by writeSnapshot: the header JSON, padded with spaces, then `\n`. */
+export const HEADER_SLOT = 256;
+
+/** encodeSnapshot streamed into `out`, one page at a time (memory: one page, not the snapshot). The header
+ * counts are known only at the end, so the header line takes a fixed HEADER_SLOT bytes, padded with spaces
+ * (JSON allows trailing whitespace: decodeSnapshot reads it like encodeSnapshot's), written last. */
+export function writeSnapshot(reader: KvReader, out: SnapshotOutput): void {
+  out.append(Buffer.alloc(HEADER_SLOT, ' '));
+  const header = Buffer.from(JSON.stringify(encodeBody(reader, (chunk) => out.append(chunk))), 'utf8');
+  if (header.length >= HEADER_SLOT) throw new Error(`snapshot header of ${header.length} bytes does not fit its ${HEADER_SLOT}-byte slot`);
+  const slot = Buffer.alloc(HEADER_SLOT, ' ');
+  header.copy(slot);
+  slot[HEADER_SLOT - 1] = 0x0a;
+  out.writeAt(0, slot);
+}
+
+/** Emits every record line (key order) and then every retained event line (revision order), page by page;
+ * returns the header that describes them. */
+function encodeBody(reader: KvReader, emit: (chunk: Buffer) => void): Header {
   const encode = (lines: readonly object[]): void => {
-    if (lines.length > 0) chunks.push(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8'));
+    if (lines.length > 0) emit(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8'));
   };
   let records = 0;
   for (let page = reader.range('', undefined, PAGE); page.length > 0; page = page.length < PAGE ? [] : reader.range(`${page.at(-1)!.key}\u0000`, undefined, PAGE)) {
@@ -48,8 +78,7 @@ export function encodeSnapshot(reader: KvReader): Uint8Array {
     events += page.length;
     encode(page.map((e) => ({ type: e.type, revision: e.revision, record: recordLine(e.record) })));
   }
-  const header: Header = { format: SNAPSHOT_FORMAT, revision: reader.revision(), compactedRevision, appliedIndex: reader.appliedIndex(), records, events };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+  return { format: SNAPSHOT_FORMAT, revision: reader.revision(), compactedRevision, appliedIndex: reader.appliedIndex(), records, events };
 }
 
 const PAGE = 1000;

@@ -13,6 +13,12 @@
 //               what can be recomputed after a power loss (the commit index, applied effects replayed from
 //               the log).
 // When a write throws, nothing of it is visible.
+//
+// Memory: the env is mapped once at MAP_SIZE (address space only: the file grows as data is written, it is not
+// preallocated). lmdb-js otherwise starts with a 128 KB map and, each time the file outgrows it, maps the file
+// again at twice the size WITHOUT unmapping the old maps (they stay for lingering readers until the env
+// closes); every old map keeps the pages read through it resident, so RssFile grew to ~1.75× the file in the
+// 1,000,000-write soak (docs/performance.md). Past MAP_SIZE lmdb-js still grows the map the same way.
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
 import { decodeJson, encodeJson } from './codec.ts';
@@ -20,12 +26,17 @@ import { STORAGE_ERRORS, storageError } from './errors.ts';
 
 export const STORE_FORMAT = 1;
 
+/** Initial size of the env's memory map (and of LMDB's mapsize): 8 GiB of address space, far above a bounded
+ * Barn data dir (~100 MB after 1,000,000 writes). Not a limit: lmdb-js grows the map beyond it. */
+export const MAP_SIZE = 8 * 1024 ** 3;
+
 /** Keys of the `meta` database. */
 export const META = {
   identity: 'identity',
   hardState: 'hard-state',
   logOffset: 'log-offset',
   snapshotMeta: 'snapshot-meta',
+  /** The snapshot's bytes in dirs written before snapshots moved to files (snapshot-file.ts); read if no file. */
   snapshotData: 'snapshot-data',
   confState: 'conf-state',
   kvRevision: 'kv-revision',
@@ -60,7 +71,7 @@ export function openEnv(
   noSync: boolean,
   initialMeta: ReadonlyMap<string, Buffer> = new Map(),
 ): StoreDbs {
-  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync, cache: false });
+  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync, cache: false, mapSize: MAP_SIZE });
   try {
     checkIdentity(dir, root, identity);
     const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;

@@ -335,3 +335,66 @@ test('only entries, a snapshot or a new term or vote are written durably; a comm
     await store.close();
   }
 });
+
+function snapshotFiles(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.startsWith('snapshot-')).sort();
+}
+
+test('a snapshot lives in one file next to the env: each new one (saved, streamed, installed by a Ready) replaces the previous file, and a reopen reads it back', async () => {
+  const dir = freshDir();
+  const a = openStore(dir, ID);
+  a.persist({ entries: range(1, 30, 1), hardState: { term: 1, vote: 'n1', commit: 30 } });
+  a.saveSnapshot(snap(10, 1, 'sm@10'));
+  assert.deepEqual(snapshotFiles(dir), [`snapshot-${'10'.padStart(20, '0')}.snap`]);
+  const meta = a.createSnapshotFrom(20, CONF, (out) => {
+    out.append(Buffer.from('....@20'));
+    out.writeAt(0, Buffer.from('sm'));
+  });
+  assert.deepEqual(meta, { index: 20, term: 1, confState: CONF });
+  assert.equal(new TextDecoder().decode(a.snapshot().data), 'sm..@20');
+  assert.deepEqual(snapshotFiles(dir), [`snapshot-${'20'.padStart(20, '0')}.snap`]);
+  a.persist({ snapshot: snap(40, 2, 'leader@40'), entries: range(41, 42, 2), hardState: { term: 2, vote: '', commit: 40 } });
+  assert.deepEqual(snapshotFiles(dir), [`snapshot-${'40'.padStart(20, '0')}.snap`]);
+  assert.throws(() => a.persist({ entries: [], snapshot: snap(45, 2), hardState: { term: 2, vote: '', commit: 99 } }), isCode('BARN_STORAGE_COMMIT_OUT_OF_RANGE'));
+  assert.equal(new TextDecoder().decode(a.snapshot().data), 'leader@40', 'a rejected install leaves the committed snapshot current');
+  await a.close();
+  const b = openStore(dir, ID);
+  try {
+    assert.deepEqual(snapshotFiles(dir), [`snapshot-${'40'.padStart(20, '0')}.snap`], 'the rejected install left no file behind after a reopen');
+    assert.deepEqual(b.snapshot(), snap(40, 2, 'leader@40'));
+  } finally {
+    await b.close();
+  }
+});
+
+test('snapshot files a crash left behind (never committed, not yet removed, half written) are removed on open; the committed one is read', async () => {
+  const dir = freshDir();
+  const a = openStore(dir, ID);
+  a.persist({ entries: range(1, 30, 1), hardState: { term: 1, vote: 'n1', commit: 30 } });
+  a.saveSnapshot(snap(20, 1, 'sm@20'));
+  await a.close();
+  const name = (i: number): string => `snapshot-${String(i).padStart(20, '0')}.snap`;
+  writeFileSync(join(dir, name(10)), 'older, not yet removed');
+  writeFileSync(join(dir, name(25)), 'newer, metadata never committed');
+  writeFileSync(join(dir, `${name(30)}.tmp`), 'half written');
+  const b = openStore(dir, ID);
+  try {
+    assert.deepEqual(snapshotFiles(dir), [name(20)]);
+    assert.deepEqual(b.snapshot(), snap(20, 1, 'sm@20'));
+  } finally {
+    await b.close();
+  }
+});
+
+test('a missing snapshot file is reported as corruption, not as an empty snapshot', async () => {
+  const dir = freshDir();
+  const a = openStore(dir, { ...ID, noSync: true });
+  try {
+    a.persist({ entries: range(1, 5, 1), hardState: { term: 1, vote: 'n1', commit: 5 } });
+    a.saveSnapshot(snap(5, 1));
+    rmSync(join(dir, `snapshot-${'5'.padStart(20, '0')}.snap`));
+    assert.throws(() => a.snapshot(), isCode('BARN_STORAGE_CORRUPT'));
+  } finally {
+    await a.close();
+  }
+});

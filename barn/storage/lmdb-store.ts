@@ -8,6 +8,9 @@
 //   kv.write(fn)    step 3: the effects of committed entries plus setAppliedIndex in one transaction.
 //   saveSnapshot / compact   log housekeeping after the state machine took a snapshot.
 //
+// The snapshot's bytes live in a file next to the env (snapshot-file.ts: written and fsync'd before the LMDB
+// transaction that points `snapshot-meta` at it commits); the env holds only its metadata.
+//
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
 // replaced only after the write transaction that changed the disk has committed. The store assumes it is the
 // only writer of its dir (dir-lock.ts enforces one live process).
@@ -21,6 +24,7 @@ import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { META, STORE_FORMAT, WriteGate, openEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, compactLog, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
+import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
 
 export interface OpenStoreOptions {
   readonly clusterId: string;
@@ -75,6 +79,7 @@ export class LmdbStore implements RaftStorage {
   /** Write transactions made by persistAndApply, by kind (tests and metrics). */
   readonly writes = { durable: 0, deferred: 0 };
   private readonly gate: WriteGate;
+  private readonly noSync: boolean;
   private log: LogState;
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
@@ -84,11 +89,13 @@ export class LmdbStore implements RaftStorage {
     this.dir = dir;
     this.clusterId = opts.clusterId;
     this.nodeId = opts.nodeId;
+    this.noSync = opts.noSync === true;
     this.gate = new WriteGate(dbs.root);
     this.kv = new LmdbKv(dbs, this.gate);
     this.log = loadLog(dbs);
     this.hard = this.readMeta<HardState>(META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
     this.snapMeta = this.readMeta<SnapshotMetadata>(META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
+    removeOtherSnapshotFiles(dir, this.snapMeta.index); // left by a crash before or after a snapshot's commit
   }
 
   // ---- RaftStorage (synchronous reads) ----
@@ -118,10 +125,18 @@ export class LmdbStore implements RaftStorage {
     return this.log.offsetIndex + 1;
   }
 
+  /** Reads the current snapshot's file whole (only sending one to a follower or restoring needs the bytes). */
   snapshot(): Snapshot {
     this.gate.assertOpen();
-    const raw = this.snapMeta.index === 0 ? undefined : this.dbs.meta.getBinary(META.snapshotData);
-    return { metadata: this.snapMeta, data: raw === undefined ? new Uint8Array(0) : new Uint8Array(raw) };
+    if (this.snapMeta.index === 0) return { metadata: this.snapMeta, data: new Uint8Array(0) };
+    // A dir written before snapshots moved to files keeps the bytes in the env until its next snapshot.
+    const file = readSnapshotFile(this.dir, this.snapMeta.index);
+    if (file !== undefined) return { metadata: this.snapMeta, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
+    const legacy = this.dbs.meta.getBinary(META.snapshotData);
+    if (legacy === undefined) {
+      throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot file for index ${this.snapMeta.index} is missing`, { index: this.snapMeta.index });
+    }
+    return { metadata: this.snapMeta, data: new Uint8Array(legacy) };
   }
 
   /** The hard state as last persisted. */
@@ -198,8 +213,10 @@ export class LmdbStore implements RaftStorage {
 
   private adopt(next: PendingLog): void {
     this.log = next.log;
+    const newSnapshot = next.snapMeta.index !== this.snapMeta.index;
     this.snapMeta = next.snapMeta;
     if (next.hard !== undefined) this.hard = next.hard;
+    if (newSnapshot) removeOtherSnapshotFiles(this.dir, next.snapMeta.index);
   }
 
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
@@ -217,11 +234,18 @@ export class LmdbStore implements RaftStorage {
     }
     this.gate.run(() => this.writeSnapshot(snapshot));
     this.snapMeta = snapshot.metadata;
+    removeOtherSnapshotFiles(this.dir, index);
   }
 
   /** MemoryStorage's form of saveSnapshot: records a snapshot at applied index i (≤ lastIndex) with i's term and
    * `confState` (default: the configuration as of now), and returns it. Does not compact. */
   createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Snapshot {
+    return { metadata: this.createSnapshotFrom(i, confState, (out) => out.append(data)), data };
+  }
+
+  /** createSnapshot with the bytes streamed: `produce` writes them (synchronously) straight into the snapshot
+   * file — the snapshot is never held in memory whole — before one durable transaction records the metadata. */
+  createSnapshotFrom(i: number, confState: ConfState | undefined, produce: (out: SnapshotFileOutput) => void): SnapshotMetadata {
     this.gate.assertOpen();
     if (i > this.log.lastIndex) {
       throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `snapshot index ${i} is beyond the last index ${this.log.lastIndex}`, {
@@ -231,9 +255,11 @@ export class LmdbStore implements RaftStorage {
     }
     this.checkNewer(i, this.snapMeta);
     const metadata = { index: i, term: logTerm(this.log, i), confState: confState ?? this.initialState().confState };
-    const snapshot = { metadata, data };
-    this.saveSnapshot(snapshot);
-    return snapshot;
+    writeSnapshotFile(this.dir, i, this.noSync, produce);
+    this.gate.run(() => this.writeSnapshotMeta(metadata));
+    this.snapMeta = metadata;
+    removeOtherSnapshotFiles(this.dir, i);
+    return metadata;
   }
 
   /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
@@ -278,9 +304,16 @@ export class LmdbStore implements RaftStorage {
     }
   }
 
+  /** Inside a write transaction: the file first (durable when this returns), then the metadata pointing at it;
+   * the previous snapshot's file is removed only after the transaction commits (snapshot-file.ts). */
   private writeSnapshot(snapshot: Snapshot): void {
-    this.dbs.meta.putSync(META.snapshotMeta, encodeJson(snapshot.metadata));
-    this.dbs.meta.putSync(META.snapshotData, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength));
+    writeSnapshotFile(this.dir, snapshot.metadata.index, this.noSync, (out) => out.append(snapshot.data));
+    this.writeSnapshotMeta(snapshot.metadata);
+  }
+
+  private writeSnapshotMeta(metadata: SnapshotMetadata): void {
+    this.dbs.meta.putSync(META.snapshotMeta, encodeJson(metadata));
+    this.dbs.meta.removeSync(META.snapshotData); // the bytes of a snapshot from before snapshot files, if any
   }
 
   private readMeta<T>(key: string, what: string): T | undefined {

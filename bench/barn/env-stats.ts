@@ -1,7 +1,9 @@
 // What fills a stopped Barn node's data dir: opens its LMDB env read-only and counts pages per database
 // (branch + leaf + overflow) against the file's last page, so "data dir size" splits into live data and free
-// pages, and reports the stored snapshot's size. Table names are Barn's (barn/storage/lmdb-env.ts); the node
+// pages, and reports the stored snapshot's size (its file next to the env; the env value in older dirs). Table names are Barn's (barn/storage/lmdb-env.ts); the node
 // must be stopped (the env is opened without the node's dir lock).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { open } from 'lmdb';
 
 interface DbStats {
@@ -22,6 +24,7 @@ export interface EnvStats {
   readonly usedPages: number;
   /** filePages − usedPages: free (or free-list) pages LMDB has not reused. */
   readonly freePages: number;
+  /** The current snapshot file(s) (barn/storage/snapshot-file.ts), or the env value in a dir from before them. */
   readonly snapshotBytes: number;
 }
 
@@ -39,9 +42,11 @@ export async function envStats(dataDir: string): Promise<EnvStats> {
       databases[name] = { pages, entries: s.entryCount };
       used += pages;
     }
-    const snapshot = root.openDB<Buffer, string>('meta', { encoding: 'binary' }).getBinary('snapshot-data');
+    const legacy = root.openDB<Buffer, string>('meta', { encoding: 'binary' }).getBinary('snapshot-data');
+    const files = readdirSync(dataDir).filter((n) => /^snapshot-\d+\.snap$/.test(n));
+    const fileBytes = files.reduce((sum, n) => sum + statSync(join(dataDir, n)).size, 0);
     const filePages = rootStats.lastPageNumber + 1;
-    return { pageSize: rootStats.pageSize, filePages, databases, usedPages: used, freePages: filePages - used, snapshotBytes: snapshot?.length ?? 0 };
+    return { pageSize: rootStats.pageSize, filePages, databases, usedPages: used, freePages: filePages - used, snapshotBytes: fileBytes + (legacy?.length ?? 0) };
   } finally {
     await root.close();
   }

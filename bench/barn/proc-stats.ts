@@ -10,6 +10,8 @@ export interface Rss {
   readonly anon: number;
   /** RssFile: resident pages of mapped files (for Barn, mostly LMDB's data.mdb; reclaimable page cache). */
   readonly file: number;
+  /** Of `file`: resident pages of every mapping of a file named data.mdb (/proc/<pid>/smaps; LMDB's env). */
+  readonly dataFile: number;
 }
 
 /** Resident memory of `pid` in bytes (all zero when the process is gone). */
@@ -20,10 +22,21 @@ export function rss(pid: number): Rss {
       const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
       return m ? Number(m[1]) * 1024 : 0;
     };
-    return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
+    return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), dataFile: mappedRss(pid, 'data.mdb') };
   } catch {
-    return { total: 0, anon: 0, file: 0 };
+    return { total: 0, anon: 0, file: 0, dataFile: 0 };
   }
+}
+
+/** Sum of `Rss:` over the mappings of files whose name ends with `name` (a file mapped twice counts twice). */
+function mappedRss(pid: number, name: string): number {
+  let bytes = 0;
+  let inside = false;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inside = line.trimEnd().endsWith(`/${name}`);
+    else if (inside && line.startsWith('Rss:')) bytes += Number(/(\d+)/.exec(line)?.[1] ?? 0) * 1024;
+  }
+  return bytes;
 }
 
 export interface DirSize {

@@ -31,8 +31,8 @@ export function matrixVerdict(cells: readonly Cell[]): string {
 }
 
 export function soakTable(s: SoakResult, points = 12): string {
-  const head = '| t (s) | revision | RSS MB | of which anon MB | of which file MB | data dir MB (allocated) | data dir MB (apparent) |\n|---:|---:|---:|---:|---:|---:|---:|';
-  const rows = thin(s.samples, points).map((x) => `| ${x.t.toFixed(0)} | ${x.revision < 0 ? '—' : n0(x.revision)} | ${mb(x.rssBytes)} | ${mb(x.rssAnonBytes)} | ${mb(x.rssFileBytes)} | ${mb(x.dirAllocatedBytes)} | ${mb(x.dirApparentBytes)} |`);
+  const head = '| t (s) | revision | RSS MB | of which anon MB | of which file MB | of which data.mdb MB | data dir MB (allocated) | data dir MB (apparent) | load avg |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const rows = thin(s.samples, points).map((x) => `| ${x.t.toFixed(0)} | ${x.revision < 0 ? '—' : n0(x.revision)} | ${mb(x.rssBytes)} | ${mb(x.rssAnonBytes)} | ${mb(x.rssFileBytes)} | ${mb(x.rssDataFileBytes)} | ${mb(x.dirAllocatedBytes)} | ${mb(x.dirApparentBytes)} | ${x.load1.toFixed(1)} |`);
   return [head, ...rows].join('\n');
 }
 
@@ -60,7 +60,7 @@ function envLine(s: SoakResult): string {
   const e = s.env!;
   const pct = (p: number): string => `${((100 * p) / e.filePages).toFixed(0)}%`;
   const tables = Object.entries(e.databases).map(([name, d]) => `${name} ${mb(d.pages * e.pageSize)} MB (${n0(d.entries)} entries)`).join(', ');
-  return `- Inside the data dir at the end: ${mb(e.filePages * e.pageSize)} MB file, ${mb(e.usedPages * e.pageSize)} MB in use (${pct(e.usedPages)}: ${tables}; stored snapshot ${mb(e.snapshotBytes)} MB), ${mb(e.freePages * e.pageSize)} MB free pages (${pct(e.freePages)}).`;
+  return `- Inside the data dir at the end: data.mdb ${mb(e.filePages * e.pageSize)} MB, ${mb(e.usedPages * e.pageSize)} MB in use (${pct(e.usedPages)}: ${tables}), ${mb(e.freePages * e.pageSize)} MB free pages (${pct(e.freePages)}); the snapshot file ${mb(e.snapshotBytes)} MB.`;
 }
 
 export function profileBlock(p: ProfileRun): string {

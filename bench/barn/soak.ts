@@ -1,8 +1,10 @@
 // The memory/disk soak: N writes (256-byte values over `keys` keys) to a single fresh Barn node with its
-// default housekeeping (snapshot every 10,000 applied entries + log compaction behind it, revision compaction
-// past 2 × 100,000 retained revisions). Every second it samples the server's VmRSS and its data dir size; the
+// default housekeeping (barn/node/barn-node.ts: snapshot every 50,000 applied entries + log compaction 5,000
+// behind it, revision compaction past 2 × 20,000 retained revisions). Every second it samples the server's
+// VmRSS (split into anonymous, mapped files, and of those LMDB's data.mdb), the 1-minute load average and its data dir size; the
 // result holds the whole series, the peak RSS, the dir size at the end and what fills the dir (env-stats.ts).
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { barnStatus, startBarnCluster } from './barn-cluster.ts';
 import { runLoad, type LoadResult } from './load-spec.ts';
@@ -27,6 +29,10 @@ export interface SoakSample {
   readonly rssAnonBytes: number;
   /** RssFile: resident mapped-file pages (LMDB's data.mdb). */
   readonly rssFileBytes: number;
+  /** Of rssFileBytes: pages of LMDB's data.mdb resident through the node's mappings of it. */
+  readonly rssDataFileBytes: number;
+  /** 1-minute load average of the machine. */
+  readonly load1: number;
   readonly dirApparentBytes: number;
   readonly dirAllocatedBytes: number;
   /** Store revision (= writes applied so far), polled from /v1/status; -1 when the poll failed. */
@@ -67,9 +73,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         // busy or gone: keep the sample without a revision
       }
       const r = rss(node.pid);
-      const s: SoakSample = { t: (Date.now() - started) / 1000, rssBytes: r.total, rssAnonBytes: r.anon, rssFileBytes: r.file, dirApparentBytes: size.apparent, dirAllocatedBytes: size.allocated, revision };
+      const s: SoakSample = { t: (Date.now() - started) / 1000, rssBytes: r.total, rssAnonBytes: r.anon, rssFileBytes: r.file, rssDataFileBytes: r.dataFile, load1: loadavg()[0]!, dirApparentBytes: size.apparent, dirAllocatedBytes: size.allocated, revision };
       samples.push(s);
-      if (samples.length % 15 === 0) o.log(`soak t=${s.t.toFixed(0)} s revision ${s.revision} rss ${mb(s.rssBytes)} MB (anon ${mb(s.rssAnonBytes)}, file ${mb(s.rssFileBytes)}) dir ${mb(s.dirAllocatedBytes)} MB (apparent ${mb(s.dirApparentBytes)} MB)`);
+      if (samples.length % 15 === 0) o.log(`soak t=${s.t.toFixed(0)} s revision ${s.revision} rss ${mb(s.rssBytes)} MB (anon ${mb(s.rssAnonBytes)}, file ${mb(s.rssFileBytes)}, data.mdb ${mb(s.rssDataFileBytes)}) dir ${mb(s.dirAllocatedBytes)} MB (apparent ${mb(s.dirApparentBytes)} MB)`);
     } finally {
       sampling = false;
     }

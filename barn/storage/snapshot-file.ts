@@ -1,0 +1,85 @@
+// The snapshot's bytes, kept as a file next to the LMDB env (as etcd keeps `.snap` files) instead of one large
+// LMDB value: a value needs a contiguous run of overflow pages, so every new snapshot went to the end of the
+// data file and the freed runs fragmented it, and the whole value was staged in memory to write it.
+//
+// Contract (the store's metadata decides which file is current):
+//   1. writeSnapshotFile writes `snapshot-<index>.snap.tmp` front to back, fdatasyncs it, renames it to
+//      `snapshot-<index>.snap` and fsyncs the dir: when it returns, the file is durable under its final name.
+//   2. Only then does the store commit `snapshot-meta` (index ≥ this one) in a durable LMDB transaction.
+//   3. After that commit (and when the store opens) every other snapshot file is removed.
+// A crash between 1 and 2 leaves a file nobody points at (removed at the next open); a crash between 2 and 3
+// leaves the previous snapshot's file (likewise). The file named by the committed metadata always exists.
+import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What a snapshot producer writes into (barn/state/snapshot.ts SnapshotOutput has the same shape). */
+export interface SnapshotFileOutput {
+  append(bytes: Uint8Array): void;
+  writeAt(position: number, bytes: Uint8Array): void;
+}
+
+const NAME = /^snapshot-(\d{20})\.snap(\.tmp)?$/;
+
+export function snapshotFilePath(dir: string, index: number): string {
+  return join(dir, `snapshot-${String(index).padStart(20, '0')}.snap`);
+}
+
+/** Step 1 of the contract: `produce` writes the bytes (synchronously); durable under the final name on return
+ * unless `noSync`. On a throw the temporary file is removed and nothing else changes. */
+export function writeSnapshotFile(dir: string, index: number, noSync: boolean, produce: (out: SnapshotFileOutput) => void): void {
+  const path = snapshotFilePath(dir, index);
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    let position = 0;
+    produce({
+      append: (bytes) => {
+        writeAll(fd, bytes, position);
+        position += bytes.byteLength;
+      },
+      writeAt: (at, bytes) => writeAll(fd, bytes, at),
+    });
+    if (!noSync) fdatasyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  if (!noSync) syncDir(dir);
+}
+
+/** The bytes of the snapshot at `index`, or undefined when there is no such file. */
+export function readSnapshotFile(dir: string, index: number): Buffer | undefined {
+  try {
+    return readFileSync(snapshotFilePath(dir, index));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Step 3: removes every snapshot file (and leftover temporary file) except the one at `keep`. */
+export function removeOtherSnapshotFiles(dir: string, keep: number): void {
+  for (const name of readdirSync(dir)) {
+    const m = NAME.exec(name);
+    if (m === null) continue;
+    if (m[2] === undefined && Number(m[1]) === keep) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
