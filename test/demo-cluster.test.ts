@@ -13,6 +13,6 @@ test('the demo runs every batch scenario to COMPLETE through a real Barn node an
   const runs = stdout.split('\n').filter((l) => l.startsWith('run '));
   assert.equal(runs.length, 5, stdout);
   assert.ok(runs.every((l) => /COMPLETE .* 2 lineage events/.test(l)), stdout);
-  assert.match(stdout, /stream {4}payments-bronze\/stream-psp-events: 13 PSP events written to its stdin → 12 in finance\/bronze\/payments\.ndjson/);
+  assert.match(stdout, /stream {4}payments-bronze\/stream-psp-events: 13 PSP events written to its stdin → 12 in finance\/bronze\/payments\.ndjson, 1 dead-lettered/);
   assert.match(stdout, /the agent stopped it: ABORT/);
 });

@@ -24,6 +24,13 @@ export interface Cgroup {
   remove(): Promise<void>;
 }
 
+/** What to write for a memory limit: a herd without a memory quota (0) means no limit — never a limit of 0
+ * bytes, which would OOM-kill the runtime before it starts. */
+export function memoryLimitValue(memoryMax: number, version: 'v1' | 'v2'): string {
+  if (memoryMax > 0) return String(memoryMax);
+  return version === 'v1' ? '-1' : 'max';
+}
+
 export function cgroupDirs(host: CgroupHost, name: string): string[] {
   switch (host.version) {
     case 'v1':
@@ -62,15 +69,15 @@ export function openCgroup(host: CgroupHost, name: string): Cgroup {
       switch (host.version) {
         case 'v1':
           // memory ≤ memsw at every moment: raising needs memsw first, lowering memory first
-          tryWrite(file(0, 'memory.memsw.limit_in_bytes'), String(limits.memoryMax));
-          writeFileSync(file(0, 'memory.limit_in_bytes'), String(limits.memoryMax));
-          tryWrite(file(0, 'memory.memsw.limit_in_bytes'), String(limits.memoryMax));
+          tryWrite(file(0, 'memory.memsw.limit_in_bytes'), memoryLimitValue(limits.memoryMax, 'v1'));
+          writeFileSync(file(0, 'memory.limit_in_bytes'), memoryLimitValue(limits.memoryMax, 'v1'));
+          tryWrite(file(0, 'memory.memsw.limit_in_bytes'), memoryLimitValue(limits.memoryMax, 'v1'));
           writeFileSync(file(1, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
           writeFileSync(file(1, 'cpu.cfs_quota_us'), String(limits.cpuMillis > 0 ? Math.max(1000, Math.round((limits.cpuMillis * CPU_PERIOD_US) / 1000)) : -1));
           writeFileSync(file(2, 'pids.max'), String(limits.pidsMax));
           return;
         case 'v2':
-          writeFileSync(file(0, 'memory.max'), String(limits.memoryMax));
+          writeFileSync(file(0, 'memory.max'), memoryLimitValue(limits.memoryMax, 'v2'));
           tryWrite(file(0, 'memory.swap.max'), '0');
           writeFileSync(file(0, 'cpu.max'), limits.cpuMillis > 0 ? `${Math.max(1000, Math.round((limits.cpuMillis * CPU_PERIOD_US) / 1000))} ${CPU_PERIOD_US}` : `max ${CPU_PERIOD_US}`);
           writeFileSync(file(0, 'pids.max'), String(limits.pidsMax));

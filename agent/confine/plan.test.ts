@@ -4,6 +4,7 @@ import type { HostCaps } from './host.ts';
 import { firstNonJson } from './plain-json.ts';
 import { defaultIsolation, planConfinement } from './plan.ts';
 import { classify } from './classify.ts';
+import { memoryLimitValue } from './cgroup.ts';
 import { maskDirFor, sandboxCommand, type SandboxLayout } from './sandbox-argv.ts';
 
 const full: HostCaps = { linux: true, root: true, uid: 0, bwrap: '/usr/bin/bwrap', unshare: '/usr/bin/unshare', setpriv: '/usr/bin/setpriv', cgroup: { version: 'v1', dirs: { memory: '/m/runink', cpu: '/c/runink', pids: '/p/runink' } } };
@@ -103,4 +104,11 @@ test('a launch whose required isolation cannot be met is refused before anything
   assert.equal(admit({ ...req, isolation: 'best-effort' }, noCgroup).ok, true);
   const bad = admit({ ...req, contracts: { x: { document: { when: new Date(0) } } } as never }, full);
   assert.ok(!bad.ok && bad.verdict.reason === 'BAD_REQUEST' && /contracts\.x\.document\.when/.test(bad.verdict.message ?? ''));
+});
+
+test('a herd without a memory quota gets no memory limit, never a limit of 0 bytes', () => {
+  assert.equal(memoryLimitValue(0, 'v1'), '-1');
+  assert.equal(memoryLimitValue(0, 'v2'), 'max');
+  assert.equal(memoryLimitValue(256 * 1024 * 1024, 'v1'), String(256 * 1024 * 1024));
+  assert.equal(memoryLimitValue(256 * 1024 * 1024, 'v2'), String(256 * 1024 * 1024));
 });

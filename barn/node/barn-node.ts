@@ -14,13 +14,15 @@
 // are synchronous), so no two Readys interleave.
 //
 // Three refinements of that order: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so
-// its own fsync overlaps the followers' (Raft thesis §10.2.1); step 1 is durable only when Raft needs it (new
+// its own fsync overlaps the followers' (Raft thesis §10.2.1) — unless they would announce a term, vote or
+// commit not yet on disk (early-send.ts); step 1 is durable only when Raft needs it (new
 // entries, snapshot, term or vote — LmdbStore.persistAndApply): a Ready that only advances the commit index
 // and applies committed entries skips the meta-page flush; and a follower nobody waits on defers applying to
 // its next durable write or the next tick (planWrite), so learning the commit index costs it no write.
 import { RuninkError } from '../../common/error.ts';
 import { seededRng } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
+import { leaderMaySendEarly } from './early-send.ts';
 import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import { applyEntry, type ApplyResult } from '../state/apply.ts';
@@ -274,12 +276,17 @@ export class BarnNode implements BarnService {
     });
   }
 
+  /** See early-send.ts: a leader's appends leave before the write only if they promise nothing undurable. */
+  private promisesOnlyDurable(rd: Ready): boolean {
+    return leaderMaySendEarly(rd.hardState, this.store.hardState(), this.store.lastIndex());
+  }
+
   private processReady(): void {
     const readCtx = this.reads.takePending();
     if (readCtx !== undefined) this.raw.readIndex(readCtx);
     while (this.raw.hasReady()) {
       const rd = this.raw.ready();
-      const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader');
+      const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader' && this.promisesOnlyDurable(rd));
       this.transport.send(early);
       const plan = this.planWrite(rd);
       const applied = this.persistAndApply(rd, plan.batch, plan.committed);

@@ -17,6 +17,11 @@ async function deferredWrites(node: RunningBarn): Promise<number> {
   return metric.values.find((v) => v.labels['durable'] === 'no')?.value ?? 0;
 }
 
+async function durableWrites(node: RunningBarn): Promise<number> {
+  const metric = await node.node.metrics.writes.get();
+  return metric.values.find((v) => v.labels['durable'] === 'yes')?.value ?? 0;
+}
+
 test('followers apply without a write per commit, converge within a tick, and restart exactly', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'barn-follower-apply-'));
   const ports = await freePorts(3);
@@ -46,7 +51,9 @@ test('followers apply without a write per commit, converge within a tick, and re
   for (const f of followers) {
     await until(async () => (f.node.status().appliedIndex >= target ? true : undefined));
     const deferred = await deferredWrites(f);
-    assert.ok(deferred < writes / 2, `follower ${f.node.id} wrote ${deferred} commit-only transactions for ${writes} writes`);
+    const total = deferred + (await durableWrites(f));
+    // one durable write per append is expected; a write per commit index learnt as well would make it ~2×
+    assert.ok(total < writes * 1.5, `follower ${f.node.id} made ${total} write transactions (${deferred} commit-only) for ${writes} writes`);
   }
   // Restart one follower: its stored commit index may lag what it applied before; it must come back exact.
   const f = followers[0]!;

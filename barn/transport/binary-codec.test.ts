@@ -55,3 +55,16 @@ test('random bytes never decode into something Raft would see', () => {
     }
   }
 });
+
+test('a batch with a local-only type, a snapshot, or a message from another sender is refused as a whole', () => {
+  const wireOf = (m: ReturnType<typeof message>) => encodeBinaryBatch({ clusterId: 'c', from: 'n1', messages: [batch.messages[0]!, m] });
+  for (const m of [
+    message({ type: 'hup', from: 'n1', to: 'n2' }),
+    message({ type: 'unreachable', from: 'n1', to: 'n2' }),
+    message({ type: 'snap', from: 'n1', to: 'n2', term: 3 }),
+    message({ type: 'vote', from: 'n9', to: 'n2', term: 3 }),
+  ]) {
+    assert.throws(() => decodeBinaryBatch(wireOf(m)), { code: 'BARN_BAD_PEER_MESSAGE' }, `${m.type} from ${m.from}`);
+  }
+  assert.equal(decodeBinaryBatch(wireOf(message({ type: 'vote', from: 'n1', to: 'n2', term: 3 }))).messages.length, 2);
+});

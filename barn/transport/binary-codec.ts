@@ -23,6 +23,11 @@ const TYPES: readonly MessageType[] = [
   'read-index-resp',
 ];
 const TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
+/** What a peer may send on a stream: no local-only types, and no `snap` (snapshots are posted on their own). */
+const PEER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  'prop', 'app', 'app-resp', 'vote', 'vote-resp', 'pre-vote', 'pre-vote-resp', 'heartbeat', 'heartbeat-resp',
+  'transfer-leader', 'timeout-now', 'read-index', 'read-index-resp',
+]);
 
 export function encodeBinaryBatch(batch: PeerBatch): Buffer {
   const w = new Writer(estimate(batch));
@@ -56,7 +61,12 @@ export function decodeBinaryBatch(buf: Buffer): PeerBatch {
   const from = r.str();
   const count = r.u32();
   const messages: Message[] = [];
-  for (let i = 0; i < count; i++) messages.push(readMessage(r));
+  for (let i = 0; i < count; i++) {
+    const m = readMessage(r);
+    if (!PEER_TYPES.has(m.type)) throw bad(`message type ${m.type} never travels on a peer stream`);
+    if (m.from !== from) throw bad(`a message from ${m.from} in a batch from ${from}`);
+    messages.push(m);
+  }
   if (!r.atEnd()) throw bad('trailing bytes after the batch');
   return { clusterId, from, messages };
 }
