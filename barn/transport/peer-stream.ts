@@ -95,6 +95,7 @@ export class PeerStream {
       }
       socket.setNoDelay(true);
       socket.setTimeout(0);
+      socket.setKeepAlive(true, KEEPALIVE_MS); // a peer that lost power is noticed in seconds, not at TCP's ~15 min
       socket.resume(); // the receiver sends nothing; never let a read buffer fill
       socket.on('error', () => undefined);
       socket.on('close', () => {
@@ -127,6 +128,9 @@ export class PeerStream {
   }
 }
 
+/** TCP keepalive idle time on both ends of a peer stream. */
+const KEEPALIVE_MS = 5_000;
+
 export interface AcceptOptions {
   readonly clusterToken: string;
   /** One decoded frame; throwing closes the stream. */
@@ -146,6 +150,7 @@ export function acceptPeerStreams(server: Server, options: AcceptOptions): () =>
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${UPGRADE}\r\n\r\n`);
     socket.setNoDelay(true);
     socket.setTimeout(0);
+    socket.setKeepAlive(true, KEEPALIVE_MS); // a half-open stream from a dead peer is closed, with its partial frame
     open.add(socket);
     const reader = new FrameReader();
     const onData = (chunk: Buffer): void => {
