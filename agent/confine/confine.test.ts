@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, closeSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, constants, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +15,22 @@ import { worktreeReader } from '../../reconciler/source/worktree-reader.ts';
 import { listCgroups } from './cgroup.ts';
 import { probeHost } from './host.ts';
 import { launchSlice, prewarmRuntimeCache, sweepSlices } from './launch.ts';
-import { scratchRoot } from './prepare.ts';
+import { prepareRuntime, removeScratch, scratchRoot, SINK_PATH_UNSAFE, SinkPathError } from './prepare.ts';
+import type { ConfinePlan } from './plan.ts';
 import type { SliceLaunch, SliceOutcome } from './types.ts';
 import { createWarmPool } from './warm-pool.ts';
 
 const host = probeHost();
-const skip = !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : false;
+/** Why real confinement cannot be tested here, false when it can. */
+const unavailable = !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : false;
+/** CI (root) sets RUNINK_REQUIRE_CONFINEMENT=1: then these tests fail with the reason instead of being skipped. */
+const required = process.env['RUNINK_REQUIRE_CONFINEMENT'] === '1';
+const skip = required ? false : unavailable;
+
+/** Throws the reason when confinement is unavailable (only reached when it is required: otherwise skipped). */
+function requireConfinement(): void {
+  if (unavailable !== false) throw new Error(`RUNINK_REQUIRE_CONFINEMENT=1 but confinement cannot be tested here: ${unavailable}`);
+}
 
 interface Fixture {
   readonly root: string;
@@ -29,6 +39,7 @@ interface Fixture {
 }
 
 async function fixture(t: { after(fn: () => void): void }): Promise<Fixture> {
+  requireConfinement();
   const root = mkdtempSync(join(tmpdir(), 'runink-confine-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
   chmodSync(root, 0o755);
@@ -261,4 +272,105 @@ test('the warm pool starts a launch that brings its own stdin cold', { skip, tim
   const o = await h.result;
   assert.equal(o.confinement.warm, false);
   assert.equal(o.status, 'ABORT', o.message);
+});
+
+
+test('symlinks a slice plants in its sink folder are refused at its next start: nothing outside the data root is chowned or created', { skip, timeout: 90_000 }, async (t) => {
+  const f = await fixture(t);
+  const data = join(f.repo, 'data/alpha');
+  const out = join(data, 'out');
+  // the first run creates the sink folder and hands it to the slice uid: from then on the slice can write there
+  const first = await launchSlice(request(f, 'escapes/probe', {})).result;
+  assert.equal(first.status, 'COMPLETE', first.message);
+  assert.equal(lstatSync(out).uid, 65534);
+  // what a slice could leave behind for its next start (all targets outside the data root, owned by root)
+  const outside = join(f.root, 'outside');
+  mkdirSync(outside);
+  const victim = join(outside, 'shadow');
+  writeFileSync(victim, 'secret\n', { mode: 0o600 });
+  const linkedVictim = join(outside, 'linked');
+  writeFileSync(linkedVictim, 'secret\n', { mode: 0o600 });
+  const owners = (): number[][] => [victim, linkedVictim, outside, data].map((p) => [lstatSync(p).uid, lstatSync(p).gid]);
+  const before = { owners: owners(), dataMode: statSync(data).mode, outside: readdirSync(outside).sort() };
+  const withSink = (req: SliceLaunch, uri: string): SliceLaunch => ({ ...req, spec: { ...req.spec, sinks: req.spec.sinks.map((s) => ({ ...s, uri })) } });
+  const refused = async (what: string, plant: () => void, req: SliceLaunch, offending: string): Promise<void> => {
+    plant();
+    const o = await launchSlice(req).result;
+    assert.equal(o.status, 'FAIL', `${what}: ${o.message}`);
+    // nothing ran: the request's sink path is unsafe
+    assert.equal(o.reason, 'BAD_REQUEST', `${what}: ${o.reason}`);
+    assert.ok(o.message?.includes(`${SINK_PATH_UNSAFE}: sink ${req.spec.sinks[0]!.uri}: \`${offending}\``), `${what}: ${o.message}`);
+    assert.deepEqual(o.events.map((e) => e.eventType), ['START', 'FAIL'], what);
+    assert.equal(o.result, undefined, what);
+    assertCleanedUp(req.runId);
+    assert.deepEqual(owners(), before.owners, `${what}: an owner changed outside the sink folder`);
+    assert.equal(statSync(data).mode, before.dataMode, what);
+    assert.deepEqual(readdirSync(outside).sort(), before.outside, `${what}: something was created outside the data root`);
+  };
+  // (a) the sink file → a root-owned file: a batch and a @stream sink (the stream's file used to be chowned)
+  await refused('sink file symlink (batch)', () => (rmSync(join(out, 'probe.ndjson'), { force: true }), symlinkSync(victim, join(out, 'probe.ndjson'))), request(f, 'escapes/probe', {}), 'out/probe.ndjson');
+  await refused('sink file symlink (stream)', () => symlinkSync(victim, join(out, 'stream.ndjson')), request(f, 'escapes/stream-sleeper', {}), 'out/stream.ndjson');
+  unlinkSync(join(out, 'stream.ndjson'));
+  // a hard link (possible where fs.protected_hardlinks is off) is not chowned either
+  await refused('sink file hard link (stream)', () => linkSync(linkedVictim, join(out, 'stream.ndjson')), request(f, 'escapes/stream-sleeper', {}), 'out/stream.ndjson');
+  unlinkSync(join(out, 'stream.ndjson'));
+  // (b) a folder on the way → `..`: its real path is the data root, which must neither be chowned nor bound writable
+  await refused('folder symlink to the data root', () => symlinkSync('..', join(out, 'up')), withSink(request(f, 'escapes/probe', {}), 'file://out/up/z.ndjson'), 'out/up');
+  // (c) a folder on the way → a directory outside: nothing may be created there
+  await refused('folder symlink outside', () => symlinkSync(outside, join(out, 'sub')), withSink(request(f, 'escapes/probe', {}), 'file://out/sub/deeper/z.ndjson'), 'out/sub');
+  // a file where a folder is expected
+  await refused('file on the way', () => writeFileSync(join(out, 'plain'), 'x'), withSink(request(f, 'escapes/probe', {}), 'file://out/plain/z.ndjson'), 'out/plain');
+  assert.ok(!existsSync(join(outside, 'deeper')));
+  assert.equal(readFileSync(victim, 'utf8'), 'secret\n');
+  // once the planted entries are gone the scenario runs again
+  for (const name of ['probe.ndjson', 'up', 'sub', 'plain']) unlinkSync(join(out, name));
+  const again = await launchSlice(request(f, 'escapes/probe', {})).result;
+  assert.equal(again.status, 'COMPLETE', again.message);
+});
+
+test('prepareRuntime creates sink folders one component at a time and refuses a symlink on the way before creating anything (no sandbox needed)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'runink-prepare-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const data = join(root, 'data');
+  const outside = join(root, 'outside');
+  mkdirSync(join(data, 'out'), { recursive: true });
+  mkdirSync(outside);
+  symlinkSync(outside, join(data, 'out/sub'));
+  // as root the folders go to the slice uid (as in a real launch); otherwise nothing is chowned
+  const plan: ConfinePlan = { isolation: 'off', mode: 'none', namespaces: [], cgroup: false, network: true, missing: [], ...(host.root ? { uid: 65534, gid: 65534 } : {}) };
+  const prepare = (uris: string[], stream = false) => {
+    const spec = { ...({} as SliceLaunch['spec']), sinks: uris.map((uri) => ({ id: uri, uri })), trigger: { kind: stream ? 'stream' : 'batch' } } as unknown as SliceLaunch['spec'];
+    const p = prepareRuntime(`t-${process.pid}-${Math.random().toString(36).slice(2, 10)}`, plan, { spec, repoRoot: root, dataRoot: data, env: {} });
+    removeScratch(p.scratchDir);
+    return p.layout.sinkDirs;
+  };
+  const scratchBefore = existsSync(scratchRoot()) ? readdirSync(scratchRoot()).sort() : [];
+  // a sound sink first in the list: refused as a whole, nothing of it is created either
+  assert.throws(
+    () => prepare(['file://fresh/a.ndjson', 'file://out/sub/deeper/z.ndjson']),
+    (e: unknown) => e instanceof SinkPathError && e.code === SINK_PATH_UNSAFE && e.path === 'out/sub' && e.message.startsWith(`${SINK_PATH_UNSAFE}: sink file://out/sub/deeper/z.ndjson: \`out/sub\` in the data root is a symlink`),
+  );
+  assert.ok(!existsSync(join(outside, 'deeper')), 'nothing created outside the data root');
+  assert.ok(!existsSync(join(data, 'fresh')), 'nothing created before every sink was checked');
+  assert.deepEqual(existsSync(scratchRoot()) ? readdirSync(scratchRoot()).sort() : [], scratchBefore, 'no scratch dir left behind');
+  // a sound nested sink: folders created, only the sink folder handed to the slice uid
+  assert.deepEqual(prepare(['file://out/a/b/z.ndjson', 'file://out/a/b/y.ndjson', 'file://top.ndjson', 'file://../up.ndjson']), [data, join(data, 'out/a/b')]);
+  if (host.root) {
+    assert.equal(lstatSync(join(data, 'out/a/b')).uid, 65534);
+    assert.equal(lstatSync(join(data, 'out/a')).uid, 0);
+  }
+  // an existing @stream sink file is handed over too, unless it is a symlink, not a regular file or hard linked
+  writeFileSync(join(data, 'out/a/b/s.ndjson'), '');
+  prepare(['file://out/a/b/s.ndjson'], true);
+  if (host.root) assert.equal(lstatSync(join(data, 'out/a/b/s.ndjson')).uid, 65534);
+  const victim = join(outside, 'victim');
+  writeFileSync(victim, 'x');
+  symlinkSync(victim, join(data, 'out/a/b/l.ndjson'));
+  linkSync(victim, join(data, 'out/a/b/h.ndjson'));
+  mkdirSync(join(data, 'out/a/b/d.ndjson'));
+  for (const [name, why] of [['l', 'is a symlink'], ['h', 'has 2 hard links'], ['d', 'is not a regular file']] as const) {
+    assert.throws(() => prepare([`file://out/a/b/${name}.ndjson`], true), (e: unknown) => e instanceof SinkPathError && e.message.includes(`\`out/a/b/${name}.ndjson\` in the data root ${why}`));
+  }
+  assert.throws(() => prepare(['file://out/a/b/l.ndjson']), SinkPathError, 'a symlinked sink file is refused for a batch sink too');
+  assert.equal(lstatSync(victim).uid, process.getuid?.() ?? 0);
 });

@@ -3,7 +3,9 @@
 //   ISOLATION_UNAVAILABLE, nothing runs) → start a runtime (runtime.ts; or take a warm one and give it the
 //   run's id and limits) → lineage START → send {init} → progress / RUNNING heartbeats (@stream) → the process
 //   exits → cleanup (cgroup counters read, cgroup and scratch removed) → classify (classify.ts) → lineage
-//   COMPLETE / FAIL / ABORT → outcome. The outcome promise never rejects.
+//   COMPLETE / FAIL / ABORT → outcome. The outcome promise never rejects: limits the cgroup refuses (cgroup v1
+//   will not lower memory.limit_in_bytes below what the runtime already uses) end the run FAIL LIMITS_FAILED.
+import { basename } from 'node:path';
 import { systemClock } from '../../common/clock.ts';
 import type { Isolation } from '../../contracts/desired-state.ts';
 import type { LineageSink } from '../lineage/lineage-sink.ts';
@@ -17,8 +19,9 @@ import { probeHost, type HostCaps } from './host.ts';
 import { eventInput } from './lineage-input.ts';
 import { firstNonJson } from './plain-json.ts';
 import { defaultIsolation, herdLimits, limitsFor, planConfinement, type ConfinePlan } from './plan.ts';
+import { SinkPathError } from './prepare.ts';
 import { startRuntime, type Runtime } from './runtime.ts';
-import type { CgroupCounters, ConfinementReport, SliceHandle, SliceLaunch, SliceOutcome } from './types.ts';
+import type { CgroupCounters, CgroupLimits, ConfinementReport, SliceHandle, SliceLaunch, SliceOutcome } from './types.ts';
 
 export { sweepSlices } from './sweep.ts';
 
@@ -94,7 +97,10 @@ export function launchOn(req: SliceLaunch, warm: Runtime | undefined): SliceHand
     warm?.kill();
     void warm?.cleanup().catch(() => undefined);
     const report = reportOf(plan, undefined, undefined, warm !== undefined);
-    const result = finishWithout(lineage, req, events, { status: 'FAIL', reason: 'SPAWN_FAILED', message: `cannot set up the sandbox: ${messageOf(e)}` }, report);
+    // An unsafe sink path is the request's fault (e.g. a symlink a slice planted), not the machine's.
+    const result = e instanceof SinkPathError
+      ? finishWithout(lineage, req, events, { status: 'FAIL', reason: 'BAD_REQUEST', message: e.message }, report)
+      : finishWithout(lineage, req, events, { status: 'FAIL', reason: 'SPAWN_FAILED', message: `cannot set up the sandbox: ${messageOf(e)}` }, report);
     return { runId: req.runId, pid: undefined, result, stop: async () => undefined };
   }
   let stopped: string | undefined;
@@ -116,10 +122,16 @@ export function launchOn(req: SliceLaunch, warm: Runtime | undefined): SliceHand
 }
 
 async function drive(req: SliceLaunch, rt: Runtime, lineage: RunLineage, events: RunEvent[], stopped: () => string | undefined, warm: boolean): Promise<SliceOutcome> {
+  const cleanup = (): Promise<CgroupCounters | undefined> => rt.cleanup().catch((e: unknown) => {
+    warn(req, `cleanup of run ${req.runId}: ${messageOf(e)}`);
+    return undefined;
+  });
   let last: RunStats | undefined;
   let result: RunResult | undefined;
   let stopBeat: (() => void) | undefined;
   let counters: CgroupCounters | undefined;
+  let limitsFailed: string | undefined;
+  const limits = limitsFor(req.spec, req.herd);
   try {
     rt.onMessage = (m) => {
       if ('progress' in m) {
@@ -132,7 +144,41 @@ async function drive(req: SliceLaunch, rt: Runtime, lineage: RunLineage, events:
     };
     // The runtime starts under the herd's quota (a node start throttled to e.g. 250m would take seconds) and
     // gets the scenario's @requires limits once loaded, before it sees the spec.
-    if (await rt.ready) rt.setLimits(limitsFor(req.spec, req.herd));
+    if (await rt.ready) {
+      try {
+        rt.setLimits(limits);
+      } catch (e) {
+        limitsFailed = limitsMessage(req, limits, e);
+      }
+    }
+    if (limitsFailed !== undefined) {
+      // never run a slice without the limits it asked for: kill the runtime before it sees the spec
+      rt.kill();
+      await lineage.start();
+      await rt.exited;
+    } else {
+      await run();
+    }
+  } finally {
+    stopBeat?.();
+    counters = await cleanup();
+  }
+  if (limitsFailed !== undefined) return failLimits(lineage, req, rt, events, limitsFailed, limits, counters, warm);
+  const exit = await rt.exited;
+  const verdict = classify({
+    ...(result !== undefined ? { result } : {}),
+    exit,
+    ...(counters !== undefined ? { counters } : {}),
+    ...(stopped() !== undefined ? { stopped: stopped()! } : {}),
+    ...(rt.protocolError !== undefined ? { protocolError: rt.protocolError } : {}),
+    mode: rt.plan.mode,
+    ...(rt.cgroup !== undefined ? { memoryMax: limits.memoryMax } : {}),
+  });
+  const report = reportOf(rt.plan, rt.cgroup === undefined ? undefined : { version: rt.cgroup.version, name: `runink/${rt.cgroup.name}`, ...limits }, counters, warm);
+  await finalEvent(lineage, req, verdict, last, result);
+  return outcome(verdict, result, last, events, report);
+
+  async function run(): Promise<void> {
     const contracts = Object.fromEntries(Object.entries(req.contracts).map(([k, c]) => [k, { document: c.document }]));
     const sent = rt.send({
       init: {
@@ -155,27 +201,26 @@ async function drive(req: SliceLaunch, rt: Runtime, lineage: RunLineage, events:
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([rt.drained, new Promise((r) => (timer = setTimeout(r, 2000)))]);
     clearTimeout(timer);
-  } finally {
-    stopBeat?.();
-    counters = await rt.cleanup().catch((e: unknown) => {
-      warn(req, `cleanup of run ${req.runId}: ${messageOf(e)}`);
-      return undefined;
-    });
   }
-  const exit = await rt.exited;
-  const limits = limitsFor(req.spec, req.herd);
-  const verdict = classify({
-    ...(result !== undefined ? { result } : {}),
-    exit,
-    ...(counters !== undefined ? { counters } : {}),
-    ...(stopped() !== undefined ? { stopped: stopped()! } : {}),
-    ...(rt.protocolError !== undefined ? { protocolError: rt.protocolError } : {}),
-    mode: rt.plan.mode,
-    ...(rt.cgroup !== undefined ? { memoryMax: limits.memoryMax } : {}),
-  });
+}
+
+/** The cgroup refused the scenario's limits: nothing ran (the runtime was killed before {init}). */
+async function failLimits(lineage: RunLineage, req: SliceLaunch, rt: Runtime, events: RunEvent[], message: string, limits: CgroupLimits, counters: CgroupCounters | undefined, warm: boolean): Promise<SliceOutcome> {
+  const verdict: Verdict = { status: 'FAIL', reason: 'LIMITS_FAILED', message };
   const report = reportOf(rt.plan, rt.cgroup === undefined ? undefined : { version: rt.cgroup.version, name: `runink/${rt.cgroup.name}`, ...limits }, counters, warm);
-  await finalEvent(lineage, req, verdict, last, result);
-  return outcome(verdict, result, last, events, report);
+  await finalEvent(lineage, req, verdict, undefined, undefined);
+  return outcome(verdict, undefined, undefined, events, report);
+}
+
+/** Names the limits and, where the error tells, the control file that refused its value. */
+function limitsMessage(req: SliceLaunch, limits: CgroupLimits, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const memory = limits.memoryMax > 0 ? `${Math.round(limits.memoryMax / 1048576)} MiB` : 'unlimited';
+  const wanted = `memory ${memory}, cpu ${limits.cpuMillis > 0 ? `${limits.cpuMillis}m` : 'unlimited'}, pids ${limits.pidsMax}`;
+  const which = typeof err.path === 'string'
+    ? ` (${basename(err.path)} refused it)`
+    : err.code === 'EBUSY' ? ` (the memory limit ${memory} is below what the runtime already uses)` : '';
+  return `cannot apply the cgroup limits of ${req.spec.id} (${wanted})${which}, nothing ran: ${messageOf(e)}`;
 }
 
 async function finishWithout(lineage: RunLineage, req: SliceLaunch, events: RunEvent[], verdict: Verdict, report: ConfinementReport): Promise<SliceOutcome> {

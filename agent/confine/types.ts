@@ -51,6 +51,7 @@ export type SliceReason =
   | 'STOPPED' // ABORT through handle.stop()
   | 'SPAWN_FAILED' // the sandbox could not be set up or started
   | 'BAD_REQUEST' // spec/contracts not plain JSON, bad paths
+  | 'LIMITS_FAILED' // the cgroup refused the scenario's limits (e.g. v1 memory below current usage): nothing ran
   | 'PROTOCOL'; // the child broke the pipe protocol
 
 export type SandboxMode = 'bwrap' | 'unshare' | 'none';

@@ -2,7 +2,7 @@
 // `required` herd runs confined (uid 65534 writes the sinks); an agent that is not root cannot meet `required`,
 // so such runs FAIL with CONFINE_ISOLATION_UNAVAILABLE in their run record (nothing ran), while a `best-effort`
 // herd still runs, with the warning naming what is missing in the agent's log.
-import { test } from 'node:test';
+// Skipped where confinement is missing, FAILED there with RUNINK_REQUIRE_CONFINEMENT=1 (test-support.ts).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -10,12 +10,9 @@ import { join } from 'node:path';
 import { domainPrefix } from '../../barn/state/domain-keys.ts';
 import type { DesiredState } from '../../contracts/desired-state.ts';
 import type { RunRecord } from '../../contracts/placement.ts';
-import { probeHost } from '../confine/host.ts';
 import type { RunEvent } from '../lineage/openlineage-types.ts';
-import { logOf, place, scenarioOf, spawnAgent, stopAgent, storePipeline, until, values, world, type AgentProc, type TestWorld } from './test-support.ts';
+import { confinedTest, logOf, place, scenarioOf, spawnAgent, stopAgent, storePipeline, until, values, world, type AgentProc, type TestWorld } from './test-support.ts';
 
-const host = probeHost();
-const skip = !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : false;
 const NOBODY = 65534;
 const SCENARIO = 'orders-bronze/ingest-raw-orders';
 
@@ -28,7 +25,7 @@ async function finishedRun(w: TestWorld, agent: AgentProc, specHash: string): Pr
     .catch((e: unknown) => assert.fail(`${String(e)}\n--- agent log ---\n${logOf(agent)}`));
 }
 
-test('as root, a scenario of a `required` herd runs confined by default and its run and lineage land in Barn', { skip, timeout: 60_000 }, async (t) => {
+confinedTest('as root, a scenario of a `required` herd runs confined by default and its run and lineage land in Barn', { timeout: 60_000 }, async (t) => {
   const w = await world();
   const agent = await spawnAgent(w, 'c1');
   t.after(async () => {
@@ -49,7 +46,7 @@ test('as root, a scenario of a `required` herd runs confined by default and its 
   assert.equal(await stopAgent(agent), 0);
 });
 
-test('an agent that is not root fails runs of a `required` herd with ISOLATION_UNAVAILABLE and runs a `best-effort` herd with a warning', { skip, timeout: 60_000 }, async (t) => {
+confinedTest('an agent that is not root fails runs of a `required` herd with ISOLATION_UNAVAILABLE and runs a `best-effort` herd with a warning', { timeout: 60_000 }, async (t) => {
   const w = await world();
   execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, w.dir]);
   const agent = await spawnAgent(w, 'u1', [], { asUid: NOBODY });

@@ -12,7 +12,10 @@
 //   tick (ttl/3, at most 1 s): renew the lease with the slices' state in the agent record; copy new lineage
 //          events of running slices to /runink/lineage/<run>/<seq>.
 //   slice exit: last lineage events → final run record → recordExit() (backoff) → release the slot's files.
-//   stop: stop every slice (ABORT), wait for their reports, release the lease and the data root.
+//   stop: halt (stop every slice (ABORT), wait for their reports), then release the lease, the metrics server,
+//          the Barn clients, the OpenLineage emitter and the data root. Both steps run once, whoever asks first:
+//          a lost lease halts on its own and stop() still releases; a stop() while start() is under way aborts
+//          the lease wait and waits for start() to give up before halting.
 // Ownership: only pass() and the start/exit handlers change `slots`; a slot object is replaced, never reused,
 // so a late callback of an old run (checked by identity) cannot touch its successor.
 import { randomInt, randomUUID } from 'node:crypto';
@@ -36,6 +39,9 @@ import { PlacementWatch } from './placement-watch.ts';
 import { confinedLauncher } from './confined-launcher.ts';
 import { finishRun, startRun, storeLineage } from './run-reporter.ts';
 import type { SliceExit, SliceHandle, SliceLauncher } from './slice-launcher.ts';
+
+/** contracts/schema/herd.schema.json metadata.name: also the herd's folder under the data root. */
+const HERD_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export interface AgentDaemonOptions {
   readonly node: string;
@@ -111,6 +117,11 @@ export class AgentDaemon {
   private again = false;
   private changedAt: number | undefined;
   private stopping = false;
+  private readonly abort = new AbortController();
+  private starting: Promise<void> | undefined;
+  private halted: Promise<void> | undefined;
+  private released: Promise<void> | undefined;
+  private tickRun: Promise<void> | undefined;
   private fatal: ((e: Error) => void) | undefined;
   /** Rejects when the agent must end on its own (lease lost); never resolves. */
   readonly failed: Promise<never>;
@@ -154,36 +165,89 @@ export class AgentDaemon {
     return this.server?.url;
   }
 
-  async start(): Promise<void> {
+  /** Rejects with AGENT_STOPPED when stop() was called before it finished (nothing is left running then). */
+  start(): Promise<void> {
+    if (this.stopping) return Promise.reject(this.stoppedError());
+    return (this.starting ??= this.startOnce());
+  }
+
+  private async startOnce(): Promise<void> {
     await mkdir(this.o.dataRoot, { recursive: true });
+    this.checkNotStopping();
+    // Every resource is stored on `this` as soon as it exists, so release() finds it whenever stop() comes.
     this.lock = await lockDataRoot(this.o.dataRoot, this.session);
+    this.checkNotStopping();
     await this.sweep();
-    await this.lease.acquire();
+    this.checkNotStopping();
+    await this.lease.acquire(this.abort.signal).catch((e: unknown) => {
+      throw this.stopping ? this.stoppedError() : e;
+    });
+    this.checkNotStopping();
     this.log(`agent ${this.o.node} holds its lease (session ${this.session}, ttl ${this.ttlMs} ms)`);
     if (this.o.openLineageUrl !== undefined) {
       this.openLineage = await openHttpEmitter({ url: this.o.openLineageUrl, spoolDir: join(this.o.dataRoot, '.runi', 'openlineage'), onError: (e) => this.log(`openlineage: ${e.message}`) });
+      this.checkNotStopping();
     }
     if (this.o.metricsListen !== undefined) {
       this.server = await serveMetrics(this.o.metricsListen, this.metrics, () => ({ ok: this.lease.held && !this.stopping, detail: { node: this.o.node, session: this.session, slices: this.slots.size } }));
+      this.checkNotStopping();
     }
     this.watch.start();
     const every = Math.max(50, Math.min(1000, Math.floor(this.ttlMs / 3)));
     this.ticker = setInterval(() => void this.tick(), every);
   }
 
+  private checkNotStopping(): void {
+    if (this.stopping) throw this.stoppedError();
+  }
+
+  private stoppedError(): Error {
+    return agentError(AGENT_CODES.STOPPED, `agent ${this.o.node} was stopped before it had started`);
+  }
+
+  /** Stops every slice and releases everything the agent holds; idempotent, and complete also after the agent
+   * halted on its own (lease lost). */
   async stop(): Promise<void> {
-    if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.ticker);
-    clearTimeout(this.wake);
-    await this.watch.stop();
-    await this.stopAllSlices();
-    await this.lease.release();
-    await this.openLineage?.close();
-    await this.server?.close();
-    await this.barn.close();
-    await this.leaseBarn.close();
-    await this.lock?.release();
+    this.abort.abort();
+    // start() sees `stopping` after its current await and gives up; only then is everything it made on `this`.
+    await this.starting?.catch(() => undefined);
+    await this.halt();
+    await (this.released ??= this.release());
+  }
+
+  /** Stops the slices and the loops (no new slice, pass or tick afterwards). Once. */
+  private halt(): Promise<void> {
+    this.stopping = true;
+    return (this.halted ??= (async () => {
+      clearInterval(this.ticker);
+      clearTimeout(this.wake);
+      await this.watch.stop();
+      await this.stopAllSlices();
+      clearTimeout(this.wake);
+    })());
+  }
+
+  /** Lease, OpenLineage emitter, metrics server, Barn clients, data root lock: each attempted even when an
+   * earlier one fails. */
+  private async release(): Promise<void> {
+    // a renewal in flight would race the release of the lease
+    await this.tickRun?.catch(() => undefined);
+    const steps: [string, () => Promise<void> | undefined][] = [
+      ['lease', () => this.lease.release()],
+      ['openlineage', () => this.openLineage?.close()],
+      ['metrics server', () => this.server?.close()],
+      ['barn client', () => this.barn.close()],
+      ['lease client', () => this.leaseBarn.close()],
+      ['data root lock', () => this.lock?.release()],
+    ];
+    for (const [what, step] of steps) {
+      try {
+        await step();
+      } catch (e) {
+        this.log(`releasing the ${what} failed: ${errorData(e).message}`);
+      }
+    }
   }
 
   // ---- placements → desired ----------------------------------------------------------------------------
@@ -277,6 +341,10 @@ export class AgentDaemon {
       if (pipeline === undefined || spec === undefined) {
         throw agentError(AGENT_CODES.SPEC_UNAVAILABLE, `/runink/pipelines/${placed.value.pipeline} has no scenario ${scenario} at commit ${placed.value.commit} with spec hash ${placed.value.specHash}`);
       }
+      // The herd names a folder under the data root: anything but a herd name (`..`, `.runi`, a path) is refused.
+      if (typeof spec.herd !== 'string' || !HERD_NAME.test(spec.herd)) {
+        throw agentError(AGENT_CODES.BAD_HERD, `scenario ${scenario} in /runink/pipelines/${placed.value.pipeline} names herd ${JSON.stringify(spec.herd)}, which is not a herd name (${HERD_NAME.source})`);
+      }
       if (slot.mode === 'once' && (await this.completedBefore(placed.value))) {
         this.log(`${scenario} already completed at spec ${placed.value.specHash}: not running it again`);
         return this.exited(scenario, slot, { status: 'COMPLETE', exitCode: null, signal: null });
@@ -331,7 +399,17 @@ export class AgentDaemon {
       if (slot.stopRequested) handle.stop(this.graceMs);
       else if (slot.view.phase === 'starting') slot.view = { ...slot.view, phase: 'running' };
       this.metrics.slicesRunning.set(this.runningCount());
-      void handle.exited.then((exit) => this.exited(scenario, slot, exit));
+      // A launcher must never reject `exited`; if one does, the run is recorded as failed instead of the
+      // rejection ending the agent.
+      void handle.exited.then(
+        (exit) => this.exited(scenario, slot, exit),
+        (e: unknown) => {
+          const error = { code: AGENT_CODES.LAUNCHER_FAILED, message: `the launcher lost the slice of ${scenario} (run ${runId}): ${errorData(e).message}` };
+          slot.lastError = error;
+          this.log(`${scenario}: ${error.message}`);
+          this.exited(scenario, slot, { status: 'FAIL', error, exitCode: null, signal: null });
+        },
+      );
     } catch (e) {
       slot.lastError = errorData(e);
       this.log(`starting ${scenario} failed: ${slot.lastError.code}: ${slot.lastError.message}`);
@@ -425,7 +503,7 @@ export class AgentDaemon {
     if (this.stopping || this.ticking) return;
     this.ticking = true;
     try {
-      await this.tickOnce();
+      await (this.tickRun = this.tickOnce());
     } finally {
       this.ticking = false;
     }
@@ -438,10 +516,8 @@ export class AgentDaemon {
     if (r === 'unreachable') this.metrics.barnErrors.inc({ op: 'lease' });
     if (r === 'lost' && !this.stopping) {
       this.log(`lost the lease of node ${this.o.node}: stopping every slice`);
-      this.stopping = true;
-      clearInterval(this.ticker);
-      await this.watch.stop();
-      await this.stopAllSlices();
+      // Only the slices: the resources are released by stop(), which the owner calls once `failed` rejects.
+      await this.halt();
       this.fatal?.(agentError(AGENT_CODES.LEASE_LOST, `another agent process took node ${this.o.node}, or Barn was unreachable for the whole lease ttl (${this.ttlMs} ms)`));
     }
   }
@@ -458,7 +534,7 @@ export class AgentDaemon {
     for (const slot of this.slots.values()) {
       if (slot.handle === undefined || slot.view.phase === 'exited') continue;
       slot.handle.stop(this.graceMs);
-      exits.push(slot.handle.exited);
+      exits.push(slot.handle.exited.catch(() => undefined));
     }
     await Promise.all(exits);
     await new Promise((r) => setImmediate(r));

@@ -6,18 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { domainPrefix } from '../../barn/state/domain-keys.ts';
 import type { RunRecord } from '../../contracts/placement.ts';
-import { probeHost } from '../confine/host.ts';
 import { copies, SCENARIO, streamScenario } from './stream-e2e.ts';
-import { logOf, place, scenarioOf, spawnAgent, stopAgent, storePipeline, until, values, world, type AgentProc, type TestWorld } from './test-support.ts';
+import { confinedTest, logOf, place, scenarioOf, spawnAgent, stopAgent, storePipeline, until, values, world, type AgentProc, type TestWorld } from './test-support.ts';
 
-const host = probeHost();
-const skip = !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : false;
 
 test('a @stream slice of the process launcher follows its placement: fed, restarted on a spec change, single after kill -9, stopped on removal', { timeout: 120_000 }, async (t) => {
   await streamScenario(t, 'process', 'a3');
 });
 
-test('switching an agent from the process launcher to the default confined one after kill -9 leaves exactly one copy', { skip, timeout: 60_000 }, async (t) => {
+confinedTest('switching an agent from the process launcher to the default confined one after kill -9 leaves exactly one copy', { timeout: 60_000 }, async (t) => {
   const w: TestWorld = await world();
   const agents: AgentProc[] = [];
   t.after(async () => {

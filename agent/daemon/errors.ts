@@ -16,6 +16,12 @@ export const AGENT_CODES = {
   DATA_ROOT_LOCKED: 'AGENT_DATA_ROOT_LOCKED',
   /** A Barn answer that is not what the protocol expects. */
   BARN_REFUSED: 'AGENT_BARN_REFUSED',
+  /** The stored scenario names a herd that is not a herd name (e.g. `..`): it would escape the data root. */
+  BAD_HERD: 'AGENT_BAD_HERD',
+  /** The launcher broke its contract (its `exited` rejected): the slice's outcome is unknown. */
+  LAUNCHER_FAILED: 'AGENT_LAUNCHER_FAILED',
+  /** stop() was called before start() finished. */
+  STOPPED: 'AGENT_STOPPED',
 } as const;
 
 export function agentError(code: string, message: string, data: Record<string, unknown> = {}): RuninkError {

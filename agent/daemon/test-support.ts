@@ -6,6 +6,7 @@ import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test, type TestContext } from 'node:test';
 import { BarnClient } from '../../barn/client.ts';
 import { startBarn, type RunningBarn } from '../../barn/node/serve.ts';
 import { freePort, until } from '../../barn/node/test-support.ts';
@@ -13,6 +14,7 @@ import { domainKey } from '../../barn/state/domain-keys.ts';
 import type { DesiredState, ScenarioSpec } from '../../contracts/desired-state.ts';
 import { RUNINK_API_VERSION, type PlacementValue, type StoredPipeline } from '../../contracts/placement.ts';
 import { compileRepo } from '../../reconciler/desired/compile-state.ts';
+import { probeHost } from '../confine/host.ts';
 import { worktreeReader } from '../../reconciler/source/worktree-reader.ts';
 
 export { freePort, until };
@@ -162,4 +164,25 @@ export async function values<T>(client: BarnClient, prefix: string): Promise<T[]
   const r = await client.range(prefix);
   if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
   return r.value.records.map((x) => x.value as T);
+}
+
+/** Why confined slices cannot run here (undefined: they can). */
+export function confinementMissing(): string | undefined {
+  const host = probeHost();
+  return !host.root ? 'needs root (cgroups, uid switch)' : host.cgroup === undefined ? 'no writable cgroup here' : host.bwrap === undefined ? 'bwrap is not installed' : undefined;
+}
+
+/** A test that needs confinement (root, a writable cgroup, bwrap): skipped where it is missing, except that with
+ * RUNINK_REQUIRE_CONFINEMENT=1 (CI, as root) a missing confinement FAILS the test instead. */
+export function confinedTest(name: string, options: { timeout?: number }, fn: (t: TestContext) => Promise<void>): void {
+  const missing = confinementMissing();
+  if (missing === undefined) {
+    test(name, options, fn);
+  } else if (process.env['RUNINK_REQUIRE_CONFINEMENT'] === '1') {
+    test(name, options, () => {
+      throw new Error(`RUNINK_REQUIRE_CONFINEMENT=1 but confinement is unavailable here: ${missing}`);
+    });
+  } else {
+    test(name, { ...options, skip: missing }, fn);
+  }
 }

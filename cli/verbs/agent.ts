@@ -135,6 +135,8 @@ async function start(argv: string[], o: Output): Promise<ExitCode> {
     await Promise.race([stopped, daemon.failed]);
     return EXIT.ok;
   } finally {
+    // Always releases the metrics server, Barn clients, OpenLineage emitter, lease and data root — also after
+    // the daemon halted its slices on its own (lease lost: `failed` rejected, exit 3) or was still starting.
     await daemon.stop();
     process.off('SIGINT', stopSignal);
     process.off('SIGTERM', stopSignal);
