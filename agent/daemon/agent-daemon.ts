@@ -16,77 +16,34 @@
 //          the Barn clients, the OpenLineage emitter and the data root. Both steps run once, whoever asks first:
 //          a lost lease halts on its own and stop() still releases; a stop() while start() is under way aborts
 //          the lease wait and waits for start() to give up before halting.
-// Ownership: only pass() and the start/exit handlers change `slots`; a slot object is replaced, never reused,
-// so a late callback of an old run (checked by identity) cannot touch its successor.
+// Ownership: only pass() and the start/exit handlers change `slots` (slot.ts).
 import { randomInt, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BarnClient } from '../../barn/client.ts';
 import type { KvRecord } from '../../barn/state/backend.ts';
-import { domainKey, domainPrefix, parseDomainKey } from '../../barn/state/domain-keys.ts';
+import { domainKey, domainPrefix } from '../../barn/state/domain-keys.ts';
 import { seededRng } from '../../common/rng.ts';
-import type { AgentRecord, SliceReport, SliceState } from '../../contracts/agent-record.ts';
-import { placedScenario, RUNINK_API_VERSION, type PlacementValue, type RunRecord, type StoredPipeline } from '../../contracts/placement.ts';
+import type { AgentRecord } from '../../contracts/agent-record.ts';
+import { RUNINK_API_VERSION, type PlacementValue, type RunRecord } from '../../contracts/placement.ts';
 import { openHttpEmitter } from '../lineage/emitter.ts';
 import type { LineageSink } from '../lineage/lineage-sink.ts';
 import { uuidV7 } from '../lineage/run-id.ts';
-import { converge, DEFAULT_BACKOFF, recordExit, type BackoffPolicy, type DesiredSlice, type SliceMode, type SlotView } from './converge.ts';
+import { converge, DEFAULT_BACKOFF, recordExit, type BackoffPolicy, type DesiredSlice } from './converge.ts';
+import type { AgentDaemonOptions } from './agent-daemon-options.ts';
 import { agentError, AGENT_CODES, errorData } from './errors.ts';
 import { AgentLeaseKeeper } from './lease.ts';
 import { commitRoot, lockDataRoot, runJournal, type DataRootLock } from './local-state.ts';
 import { AgentMetrics, serveMetrics, type MetricsServer } from './metrics.ts';
 import { PlacementWatch } from './placement-watch.ts';
 import { confinedLauncher } from './confined-launcher.ts';
-import { finishRun, startRun, storeLineage } from './run-reporter.ts';
-import type { SliceExit, SliceHandle, SliceLauncher } from './slice-launcher.ts';
-
-/** contracts/schema/herd.schema.json metadata.name: also the herd's folder under the data root. */
-const HERD_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-export interface AgentDaemonOptions {
-  readonly node: string;
-  readonly endpoints: readonly string[];
-  readonly token: string;
-  readonly dataRoot: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** millicores, bytes */
-  readonly capacity: { readonly cpu: number; readonly memory: number };
-  /** Working tree used for any commit without a checkout under the data root. */
-  readonly repoRoot?: string;
-  readonly metricsListen?: string;
-  readonly leaseTtlMs?: number;
-  readonly backoff?: BackoffPolicy;
-  readonly stopGraceMs?: number;
-  /** RUNNING lineage events of @stream slices every this many ms (default 30 s). */
-  readonly runningEveryMs?: number;
-  /** OpenLineage endpoint (Marquez) to post every stored event to, through the spooling emitter. */
-  readonly openLineageUrl?: string;
-  readonly launcher?: SliceLauncher;
-  /** Called after the spec was read and just before the fenced txn (a seam for tests that race the scheduler). */
-  readonly beforeFence?: (scenario: string, fence: number) => Promise<void>;
-  readonly log?: (line: string) => void;
-}
-
-interface Placed {
-  readonly key: string;
-  readonly fence: number;
-  readonly value: PlacementValue;
-}
-
-interface Slot {
-  view: SlotView;
-  readonly mode: SliceMode;
-  readonly placementKey: string;
-  readonly attempt: number;
-  runId?: string;
-  handle?: SliceHandle;
-  record?: RunRecord;
-  stopRequested: boolean;
-  refused: boolean;
-  lineageNext: number;
-  lineageChain: Promise<void>;
-  lastError?: { code: string; message: string };
-}
+import { closeLeftovers } from './leftovers.ts';
+import { placedSpec } from './placed-spec.ts';
+import { newRun, startRun } from './run-reporter.ts';
+import { RunReports } from './run-reports.ts';
+import { desiredSlices, parsePlacements, type Placed } from './placements.ts';
+import { sliceReports, type Slot } from './slot.ts';
+import type { SliceExit, SliceLauncher } from './slice-launcher.ts';
 
 export class AgentDaemon {
   readonly metrics = new AgentMetrics();
@@ -102,10 +59,10 @@ export class AgentDaemon {
   private readonly rng = seededRng(randomInt(2 ** 31));
   private readonly log: (line: string) => void;
   private readonly journal: ReturnType<typeof runJournal>;
+  private readonly runs: RunReports;
   private placements = new Map<string, Placed>();
   private readonly slots = new Map<string, Slot>();
   private readonly starts = new Map<string, number>();
-  private reports = new Set<Promise<void>>();
   private readonly launches = new Set<Promise<void>>();
   private lock: DataRootLock | undefined;
   private server: MetricsServer | undefined;
@@ -134,6 +91,7 @@ export class AgentDaemon {
     this.ttlMs = o.leaseTtlMs ?? 10_000;
     this.graceMs = o.stopGraceMs ?? 10_000;
     this.journal = runJournal(o.dataRoot);
+    this.runs = new RunReports({ barn: this.barn, launcher: this.launcher, journal: this.journal, metrics: this.metrics, log: this.log, openLineage: () => this.openLineage });
     this.failed = new Promise<never>((_, reject) => {
       this.fatal = reject;
     });
@@ -253,24 +211,11 @@ export class AgentDaemon {
   // ---- placements → desired ----------------------------------------------------------------------------
 
   private onPlacements(records: ReadonlyMap<string, KvRecord>): void {
-    const next = new Map<string, Placed>();
-    for (const rec of records.values()) {
-      const k = parseDomainKey(rec.key);
-      const v = rec.value as Partial<PlacementValue> | null;
-      if (k?.kind !== 'placement' || k.agent !== this.o.node) continue;
-      if (v === null || typeof v !== 'object' || typeof v.specHash !== 'string' || typeof v.pipeline !== 'string' || typeof v.commit !== 'string' || typeof v.herd !== 'string') {
-        this.log(`ignoring malformed placement ${rec.key}`);
-        continue;
-      }
-      next.set(k.scenario, { key: rec.key, fence: rec.modRevision, value: { ...(v as PlacementValue), scenario: k.scenario } });
-    }
-    this.placements = next;
+    const { placed, malformed } = parsePlacements(records.values(), this.o.node);
+    for (const key of malformed) this.log(`ignoring malformed placement ${key}`);
+    this.placements = placed;
     this.changedAt ??= performance.now();
     this.kick();
-  }
-
-  private desired(): Map<string, DesiredSlice> {
-    return new Map([...this.placements].map(([scenario, p]) => [scenario, { scenario, specHash: p.value.specHash, fence: p.fence, mode: p.value.trigger === 'stream' ? 'stream' : 'once' }]));
   }
 
   // ---- the converge pass -------------------------------------------------------------------------------
@@ -288,7 +233,7 @@ export class AgentDaemon {
         const changedAt = this.changedAt;
         this.changedAt = undefined;
         const views = new Map([...this.slots].map(([s, slot]) => [s, slot.view]));
-        const { actions, wakeAt } = converge(this.desired(), views, Date.now());
+        const { actions, wakeAt } = converge(desiredSlices(this.placements), views, Date.now());
         for (const a of actions) {
           switch (a.type) {
             case 'start':
@@ -335,35 +280,14 @@ export class AgentDaemon {
 
   private async launchSlot(scenario: string, slot: Slot, placed: Placed): Promise<void> {
     try {
-      const stored = await this.barn.get(domainKey({ kind: 'pipeline', pipeline: placed.value.pipeline }));
-      const pipeline = stored.ok ? (stored.value.value as StoredPipeline) : undefined;
-      const spec = pipeline !== undefined && pipeline.commit === placed.value.commit ? placedScenario(pipeline, placed.value) : undefined;
-      if (pipeline === undefined || spec === undefined) {
-        throw agentError(AGENT_CODES.SPEC_UNAVAILABLE, `/runink/pipelines/${placed.value.pipeline} has no scenario ${scenario} at commit ${placed.value.commit} with spec hash ${placed.value.specHash}`);
-      }
-      // The herd names a folder under the data root: anything but a herd name (`..`, `.runi`, a path) is refused.
-      if (typeof spec.herd !== 'string' || !HERD_NAME.test(spec.herd)) {
-        throw agentError(AGENT_CODES.BAD_HERD, `scenario ${scenario} in /runink/pipelines/${placed.value.pipeline} names herd ${JSON.stringify(spec.herd)}, which is not a herd name (${HERD_NAME.source})`);
-      }
+      const { pipeline, spec } = await placedSpec(this.barn, placed.value);
       if (slot.mode === 'once' && (await this.completedBefore(placed.value))) {
         this.log(`${scenario} already completed at spec ${placed.value.specHash}: not running it again`);
         return this.exited(scenario, slot, { status: 'COMPLETE', exitCode: null, signal: null });
       }
       const repoRoot = commitRoot(this.o.dataRoot, this.o.repoRoot, placed.value.commit);
       const runId = uuidV7(Date.now(), this.rng);
-      const record: RunRecord = {
-        apiVersion: RUNINK_API_VERSION,
-        kind: 'Run',
-        runId,
-        scenario,
-        agent: this.o.node,
-        commit: placed.value.commit,
-        specHash: placed.value.specHash,
-        fence: placed.fence,
-        attempt: slot.attempt,
-        status: 'RUNNING',
-        startedAt: Date.now(),
-      };
+      const record = newRun({ runId, scenario, agent: this.o.node, placement: placed.value, fence: placed.fence, attempt: slot.attempt, now: Date.now() });
       if (slot.stopRequested) return this.exited(scenario, slot, { status: 'ABORT', exitCode: null, signal: null });
       await this.o.beforeFence?.(scenario, placed.fence);
       const answer = await startRun(this.barn, placed.key, record);
@@ -444,57 +368,8 @@ export class AgentDaemon {
     if (exit.error !== undefined) slot.lastError = exit.error;
     slot.view = recordExit(live, { outcome: exit.status, stoppedByAgent: slot.stopRequested, mode: slot.mode }, Date.now(), this.backoff);
     this.metrics.slicesRunning.set(this.runningCount());
-    if (slot.record !== undefined) this.track(this.report(slot, exit));
+    if (slot.record !== undefined) this.runs.report(slot, exit);
     if (this.slots.get(scenario) === slot) this.kick();
-  }
-
-  /** Last lineage events, the final run record, then the slot's files. Retried while Barn is down. */
-  private async report(slot: Slot, exit: SliceExit): Promise<void> {
-    const record = slot.record!;
-    await this.collectLineage(slot);
-    const final: RunRecord = {
-      ...record,
-      status: exit.status,
-      finishedAt: Date.now(),
-      ...(exit.stats === undefined ? {} : { stats: exit.stats }),
-      ...(exit.error === undefined ? {} : { error: exit.error }),
-      lineageEvents: slot.lineageNext,
-    };
-    await this.retrying('run', () => finishRun(this.barn, final));
-    if (slot.handle !== undefined) await this.launcher.release(record.runId);
-    await this.journal.remove(record.runId);
-  }
-
-  private collectLineage(slot: Slot): Promise<void> {
-    const handle = slot.handle;
-    if (handle === undefined) return slot.lineageChain;
-    slot.lineageChain = slot.lineageChain.then(() => this.retrying('lineage', async () => {
-      const events = await handle.lineage(slot.lineageNext);
-      if (events.length === 0) return;
-      this.metrics.lineageEvents.inc(await storeLineage(this.barn, handle.runId, slot.lineageNext, events, this.openLineage));
-      slot.lineageNext += events.length;
-    }));
-    return slot.lineageChain;
-  }
-
-  private async retrying(op: string, fn: () => Promise<void>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        this.metrics.barnErrors.inc({ op });
-        if (attempt >= 8) {
-          this.log(`${op} report given up: ${errorData(e).message}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-      }
-    }
-  }
-
-  private track(p: Promise<void>): void {
-    this.reports.add(p);
-    void p.finally(() => this.reports.delete(p));
   }
 
   // ---- tick: lease + lineage ---------------------------------------------------------------------------
@@ -510,7 +385,7 @@ export class AgentDaemon {
   }
 
   private async tickOnce(): Promise<void> {
-    for (const slot of this.slots.values()) if (slot.view.phase === 'running' || slot.view.phase === 'stopping') void this.collectLineage(slot);
+    for (const slot of this.slots.values()) if (slot.view.phase === 'running' || slot.view.phase === 'stopping') void this.runs.collectLineage(slot);
     const r = await this.lease.renew();
     this.metrics.leaseRenewals.inc({ result: r });
     if (r === 'unreachable') this.metrics.barnErrors.inc({ op: 'lease' });
@@ -538,43 +413,14 @@ export class AgentDaemon {
     }
     await Promise.all(exits);
     await new Promise((r) => setImmediate(r));
-    await Promise.all([...this.reports]);
+    await this.runs.settled();
   }
 
   // ---- leftovers of a previous agent process -----------------------------------------------------------
 
   private async sweep(): Promise<void> {
-    const leftovers = await this.launcher.sweep(this.graceMs);
-    for (const l of leftovers) {
-      this.log(`swept ${l.wasRunning ? 'running' : 'finished'} slice ${l.request.scenario.id} run ${l.request.runId}: ${l.exit.status}`);
-      const runId = l.request.runId;
-      const stored = await this.barn.get(domainKey({ kind: 'run', scenario: l.request.scenario.id, run: runId }));
-      const added = await storeLineage(this.barn, runId, 0, l.lineage, this.openLineage).catch(() => 0);
-      this.metrics.lineageEvents.inc(added);
-      if (stored.ok) {
-        const record = stored.value.value as RunRecord;
-        await finishRun(this.barn, {
-          ...record,
-          status: l.exit.status,
-          finishedAt: Date.now(),
-          ...(l.exit.stats === undefined ? {} : { stats: l.exit.stats }),
-          ...(l.exit.error === undefined ? {} : { error: l.exit.error }),
-          lineageEvents: l.lineage.length,
-        });
-      }
-      await this.launcher.release(runId);
-      await this.journal.remove(runId);
-    }
-    // Runs started here that no launcher could report: their slices are gone, so the runs are over.
-    for (const e of await this.journal.list()) {
-      const stored = await this.barn.get(domainKey({ kind: 'run', scenario: e.scenario, run: e.runId }));
-      const record = stored.ok ? (stored.value.value as RunRecord) : undefined;
-      if (record?.status === 'RUNNING') {
-        this.log(`closing run ${e.runId} of ${e.scenario}: its slice did not survive the previous agent process`);
-        await finishRun(this.barn, { ...record, status: 'ABORT', finishedAt: Date.now(), error: { code: 'AGENT_SLICE_LOST', message: 'the agent restarted and the slice was gone' } });
-      }
-      await this.journal.remove(e.runId);
-    }
+    const added = await closeLeftovers({ barn: this.barn, launcher: this.launcher, journal: this.journal, graceMs: this.graceMs, log: this.log, ...(this.openLineage === undefined ? {} : { openLineage: this.openLineage }) });
+    this.metrics.lineageEvents.inc(added);
   }
 
   // ---- the agent record --------------------------------------------------------------------------------
@@ -584,24 +430,7 @@ export class AgentDaemon {
   }
 
   private agentRecord(lease: AgentRecord['lease']): AgentRecord {
-    const slices: Record<string, SliceReport> = {};
-    for (const [scenario, slot] of [...this.slots].sort(([a], [b]) => a.localeCompare(b))) {
-      const v = slot.view;
-      const state: SliceState = v.phase === 'exited'
-        ? slot.refused ? 'refused' : slot.mode === 'once' && v.outcome === 'COMPLETE' ? 'done' : v.stoppedByAgent ? 'stopping' : 'backoff'
-        : v.phase;
-      slices[scenario] = {
-        state,
-        specHash: v.specHash,
-        fence: v.fence,
-        failures: v.failures,
-        starts: this.starts.get(scenario) ?? 0,
-        ...(slot.runId === undefined ? {} : { runId: slot.runId }),
-        ...(slot.handle === undefined || v.phase === 'exited' ? {} : { pid: slot.handle.pid }),
-        ...(v.phase === 'exited' && state === 'backoff' ? { retryAt: v.retryAt } : {}),
-        ...(slot.lastError === undefined ? {} : { lastError: slot.lastError }),
-      };
-    }
+    const slices = sliceReports(this.slots, this.starts);
     return {
       apiVersion: RUNINK_API_VERSION,
       kind: 'Agent',

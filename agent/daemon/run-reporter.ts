@@ -2,16 +2,18 @@
 //   startRun     the fenced txn: modRevision(placement) = fence AND the run key is missing → create the run record.
 //                A stale fence (placement moved, changed or deleted since the agent read it) creates nothing
 //                and the caller must not start the slice.
-//   finishRun    the final run record (status, stats, error); a plain put — the run key is ours alone.
+//   finishRun    the final run record (status, stats, error; built by finalRun); a plain put — the run key is
+//                ours alone.
 //   storeLineage event i of a run at /runink/lineage/<run>/<i>, each created once (txn: key missing), and
 //                handed to the optional OpenLineage sink only when it was new, so re-reading a slice's events
 //                (after an agent restart) neither duplicates them in Barn nor posts them twice.
 import type { BarnClient } from '../../barn/client.ts';
 import { domainKey } from '../../barn/state/domain-keys.ts';
-import type { RunRecord } from '../../contracts/placement.ts';
+import { RUNINK_API_VERSION, type PlacementValue, type RunRecord } from '../../contracts/placement.ts';
 import type { LineageSink } from '../lineage/lineage-sink.ts';
 import type { RunEvent } from '../lineage/openlineage-types.ts';
 import { agentError, AGENT_CODES } from './errors.ts';
+import type { SliceExit } from './slice-launcher.ts';
 
 export const runKey = (r: { scenario: string; runId: string }): string => domainKey({ kind: 'run', scenario: r.scenario, run: r.runId });
 
@@ -28,6 +30,35 @@ export async function startRun(barn: BarnClient, placementKey: string, record: R
   );
   if (!r.ok) throw agentError(AGENT_CODES.BARN_REFUSED, `creating run ${key} failed: ${r.code}: ${r.message}`, { key });
   return r.value.succeeded ? { started: true, revision: r.value.revision } : { started: false, reason: AGENT_CODES.FENCE_STALE };
+}
+
+/** The record of a run about to start under `fence` (status RUNNING). Pure. */
+export function newRun(o: { runId: string; scenario: string; agent: string; placement: PlacementValue; fence: number; attempt: number; now: number }): RunRecord {
+  return {
+    apiVersion: RUNINK_API_VERSION,
+    kind: 'Run',
+    runId: o.runId,
+    scenario: o.scenario,
+    agent: o.agent,
+    commit: o.placement.commit,
+    specHash: o.placement.specHash,
+    fence: o.fence,
+    attempt: o.attempt,
+    status: 'RUNNING',
+    startedAt: o.now,
+  };
+}
+
+/** The run record once its slice ended. Pure. */
+export function finalRun(record: RunRecord, exit: SliceExit, lineageEvents: number, now: number): RunRecord {
+  return {
+    ...record,
+    status: exit.status,
+    finishedAt: now,
+    ...(exit.stats === undefined ? {} : { stats: exit.stats }),
+    ...(exit.error === undefined ? {} : { error: exit.error }),
+    lineageEvents,
+  };
 }
 
 export async function finishRun(barn: BarnClient, record: RunRecord): Promise<void> {
