@@ -46,3 +46,10 @@ export function seededRng(seed: number): Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/** A 32-bit seed from a string (FNV-1a), e.g. a node id, so nodes started together draw different numbers. */
+export function seedOf(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}

@@ -18,11 +18,14 @@
 // commit not yet on disk (early-send.ts); step 1 is durable only when Raft needs it (new
 // entries, snapshot, term or vote — LmdbStore.persistAndApply): a Ready that only advances the commit index
 // and applies committed entries skips the meta-page flush; and a follower nobody waits on defers applying to
-// its next durable write or the next tick (planWrite), so learning the commit index costs it no write.
+// its next durable write or the next tick (deferred-apply.ts), so learning the commit index costs it no write.
 import { RuninkError } from '../../common/error.ts';
-import { seededRng } from '../../common/rng.ts';
+import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
-import { leaderMaySendEarly } from './early-send.ts';
+import { coveringCommit, DeferredApply } from './deferred-apply.ts';
+import { housekeeping } from './housekeeping.ts';
+import { leaderMaySendEarly, splitMessages } from './early-send.ts';
+import { Waiters } from './waiters.ts';
 import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import { applyEntry, type ApplyResult } from '../state/apply.ts';
@@ -32,48 +35,16 @@ import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
-import { mustSync, openStore, type LmdbStore, type PersistBatch } from '../storage/lmdb-store.ts';
+import { openStore, type LmdbStore, type PersistBatch } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
+import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 import { newRequestId, unwrap, wrap } from './envelope.ts';
 import { MemberBook } from './member-book.ts';
 import { NodeMetrics } from './metrics.ts';
 import { ReadBatches } from './read-batches.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
-/** Default timing: elections after 500–1000 ms without a leader (25 distinct timeouts, so split votes are rare),
- * heartbeats every 100 ms. */
-export const DEFAULT_TIMING = { tickMs: 20, electionTicks: 25, heartbeatTicks: 5 } as const;
-
-export interface BarnNodeOptions {
-  readonly id: NodeId;
-  readonly clusterId: string;
-  readonly dataDir: string;
-  /** Members when the cluster is first created (ignored when the data dir already has state). Empty for a
-   * node joining an existing cluster: it learns the configuration from the leader. */
-  readonly initialMembers: readonly MemberInfo[];
-  /** Joining an existing cluster: start with no configuration (the leader sends it) — `initialMembers` are
-   * then only where to reach the others. */
-  readonly join?: boolean;
-  readonly clusterToken: string;
-  readonly tickMs?: number;
-  readonly electionTicks?: number;
-  readonly heartbeatTicks?: number;
-  readonly requestTimeoutMs?: number;
-  /** Take a state machine snapshot and compact the log every this many applied entries. */
-  readonly snapshotEvery?: number;
-  /** Entries kept behind a snapshot so slightly slow followers catch up without one. */
-  readonly compactionMargin?: number;
-  /** Keep this many revisions of history for watches; older ones are compacted. */
-  readonly retainRevisions?: number;
-  readonly noSync?: boolean;
-}
-
-interface Waiter {
-  resolve(result: ApplyResult): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
+export { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -83,8 +54,8 @@ export class BarnNode implements BarnService {
   private readonly hub: WatchHub;
   private readonly transport: PeerTransport;
   private readonly book: MemberBook;
-  private readonly waiters = new Map<string, Waiter>();
-  private readonly confWaiters = new Map<string, Waiter>();
+  private readonly waiters: Waiters;
+  private readonly confWaiters: Waiters;
   private readonly reads: ReadBatches;
   private scheduled = false;
   private ticker: NodeJS.Timeout | undefined;
@@ -94,10 +65,8 @@ export class BarnNode implements BarnService {
    * member added by it can only install a snapshot whose configuration includes it. */
   private configChangedSinceSnapshot = false;
   private lastCompactionCheck = 0;
-  /** Committed entries this node has not applied yet (a follower defers them: planWrite). */
-  private unapplied: Entry[] = [];
-  /** A tick passed since entries were deferred: apply them now. */
-  private applyDue = false;
+  /** Committed entries this node has not applied yet (a follower defers them). */
+  private readonly deferred = new DeferredApply();
 
   constructor(private readonly options: BarnNodeOptions) {
     this.id = options.id;
@@ -115,6 +84,9 @@ export class BarnNode implements BarnService {
     this.hub = new WatchHub(this.store.kv);
     this.lastSnapshotIndex = this.store.snapshot().metadata.index;
     this.reads = new ReadBatches(options.id, options.requestTimeoutMs ?? 5000);
+    const timedOut = (): void => this.metrics.proposalsTimedOut.inc();
+    this.waiters = new Waiters(options.requestTimeoutMs ?? 5000, timedOut);
+    this.confWaiters = new Waiters(options.requestTimeoutMs ?? 5000, timedOut);
     this.raw = new RawNode({
       id: options.id,
       electionTick: options.electionTicks ?? DEFAULT_TIMING.electionTicks,
@@ -147,7 +119,7 @@ export class BarnNode implements BarnService {
   start(): void {
     this.ticker = setInterval(() => {
       this.raw.tick();
-      if (this.unapplied.length > 0) this.applyDue = true;
+      this.deferred.tick();
       this.schedule();
     }, this.options.tickMs ?? DEFAULT_TIMING.tickMs);
     const cs = this.raw.status().confState;
@@ -161,10 +133,8 @@ export class BarnNode implements BarnService {
     if (this.ticker) clearInterval(this.ticker);
     // Proposed writes may already be in the log: their outcome is unknown, not "not applied".
     const unknown = new RuninkError('BARN_TIMEOUT', 'the node shut down before the write was applied here; its outcome is unknown');
-    for (const w of [...this.waiters.values(), ...this.confWaiters.values()]) {
-      clearTimeout(w.timer);
-      w.reject(unknown);
-    }
+    this.waiters.failAll(unknown);
+    this.confWaiters.failAll(unknown);
     const closing = new RuninkError('BARN_UNAVAILABLE', 'node is shutting down', { retry: true });
     this.reads.failAll(closing);
     await this.transport.close();
@@ -196,7 +166,7 @@ export class BarnNode implements BarnService {
       return Promise.reject(new RuninkError('BARN_UNAVAILABLE', `proposal dropped (${err.code}); retry`, { retry: true }));
     }
     this.metrics.proposalsProposed.inc();
-    const promise = this.wait(this.waiters, requestId);
+    const promise = this.waiters.wait(requestId);
     this.schedule();
     return promise;
   }
@@ -288,7 +258,7 @@ export class BarnNode implements BarnService {
       const rd = this.raw.ready();
       const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader' && this.promisesOnlyDurable(rd));
       this.transport.send(early);
-      const plan = this.planWrite(rd);
+      const plan = this.deferred.plan(rd, this.store.hardState(), this.needsState());
       const applied = this.persistAndApply(rd, plan.batch, plan.committed);
       this.transport.send(late);
       this.afterApply(rd, plan.committed, applied);
@@ -297,62 +267,22 @@ export class BarnNode implements BarnService {
       this.reads.serve(this.store.kv.appliedIndex());
       this.updateGauges(rd);
     }
-    if (this.unapplied.length > 0 && this.mustApplyNow()) {
-      const committed = this.takeUnapplied();
-      const applied = this.persistAndApply(undefined, this.coveringCommit({ entries: [] }, committed), committed);
+    if (this.deferred.pending && this.deferred.mustApply(this.needsState())) {
+      const committed = this.deferred.take();
+      const applied = this.persistAndApply(undefined, coveringCommit({ entries: [] }, committed, this.store.hardState()), committed);
       this.afterApply(undefined, committed, applied);
       this.reads.serve(this.store.kv.appliedIndex());
     }
     this.maybeSnapshot();
   }
 
-  /** What this Ready writes, and which committed entries it applies. A follower that nobody waits on defers
-   * applying (the entries are durable in its log, and Raft already counts them as applied, as with etcd's
-   * asynchronous apply) until a Ready that must be durable anyway, a tick, or someone needing the state: a
-   * leader, a waiting write or read, a watcher, a configuration change, or 1,000 entries. A Ready that only
-   * moves the commit index is then not written at all: the commit index is recoverable, and every write that
-   * applies entries also records a commit index covering them (coveringCommit), so applied ≤ stored commit. */
-  private planWrite(rd: Ready): { batch: PersistBatch | undefined; committed: Entry[] } {
-    for (const e of rd.committedEntries) this.unapplied.push(e);
-    const batch: PersistBatch = { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) };
-    if (mustSync(batch, this.store.hardState()) || this.mustApplyNow()) {
-      const committed = this.takeUnapplied();
-      return { batch: this.coveringCommit(batch, committed), committed };
-    }
-    return { batch: undefined, committed: [] };
-  }
-
-  /** The batch, with a hard state whose commit index covers the entries applied with it. Term and vote are the
-   * stored ones when the Ready carries no hard state: every change of them is written durably at once. */
-  private coveringCommit(batch: PersistBatch, committed: readonly Entry[]): PersistBatch {
-    const last = committed.at(-1)?.index;
-    if (last === undefined) return batch;
-    const hs = batch.hardState ?? this.store.hardState();
-    return hs.commit >= last ? batch : { ...batch, hardState: { ...hs, commit: last } };
-  }
-
-  private mustApplyNow(): boolean {
-    return (
-      this.applyDue ||
-      this.raw.raft.role === 'leader' ||
-      this.waiters.size > 0 ||
-      this.confWaiters.size > 0 ||
-      this.reads.waiting() ||
-      this.hub.size() > 0 ||
-      this.unapplied.length >= 1000 ||
-      this.unapplied.some((e) => e.type === 'conf-change')
-    );
-  }
-
-  private takeUnapplied(): Entry[] {
-    const out = this.unapplied;
-    this.unapplied = [];
-    this.applyDue = false;
-    return out;
+  /** Someone on this node needs the state machine current: it leads, or a write, read or watch waits. */
+  private needsState(): boolean {
+    return this.raw.raft.role === 'leader' || this.waiters.size > 0 || this.confWaiters.size > 0 || this.reads.waiting() || this.hub.size() > 0;
   }
 
   /** Steps 1 and 3 of the loop in ONE LMDB transaction (durable or deferred: LmdbStore.persistAndApply): the
-   * Ready's entries, hard state and snapshot (`batch`, from planWrite; none when nothing needs writing), and
+   * Ready's entries, hard state and snapshot (`batch`, from DeferredApply.plan; none when nothing needs writing), and
    * the effects of `committed` with the applied index. Votes and acks are sent only after it commits. */
   private persistAndApply(rd: Ready | undefined, batch: PersistBatch | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
     const done: Array<{ requestId: string; result: ApplyResult }> = [];
@@ -394,7 +324,7 @@ export class BarnNode implements BarnService {
   private afterApply(rd: Ready | undefined, committed: readonly Entry[], applied: { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> }): void {
     if (rd?.snapshot !== undefined) this.hub.resync();
     this.hub.notify(applied.events);
-    for (const { requestId, result } of applied.done) this.settle(this.waiters, requestId, (w) => w.resolve(result));
+    for (const { requestId, result } of applied.done) this.waiters.resolve(requestId, result);
     if (committed.some((e) => e.type === 'conf-change') || rd?.snapshot !== undefined) this.transport.setPeers(this.book.urls());
   }
 
@@ -416,7 +346,7 @@ export class BarnNode implements BarnService {
       const id = context.requestId;
       const result: ApplyResult = { ok: true, command: 'noop', revision: w.revision(), results: [], events };
       // Resolved after the transaction commits (microtasks run after this synchronous apply returns).
-      queueMicrotask(() => this.settle(this.confWaiters, id, (waiter) => waiter.resolve(result)));
+      queueMicrotask(() => this.confWaiters.resolve(id, result));
     }
     return events;
   }
@@ -427,30 +357,31 @@ export class BarnNode implements BarnService {
     const context = { ...(safeJson(cc.context) as object), requestId };
     const err = this.raw.proposeConfChange({ ...cc, context: JSON.stringify(context) });
     if (err) return Promise.reject(new RuninkError(err.code === 'RAFT_PROPOSAL_DROPPED' ? 'BARN_UNAVAILABLE' : 'BARN_BAD_REQUEST', `membership change refused: ${err.message}`, { code: err.code }));
-    const promise = this.wait(this.confWaiters, requestId).then(() => this.members());
+    const promise = this.confWaiters.wait(requestId).then(() => this.members());
     this.schedule();
     return promise;
   }
 
-  /** Housekeeping after each loop pass: the leader proposes revision compaction once history holds more than
-   * twice `retainRevisions` (checked every 1,000 revisions), and every node snapshots its state machine and
-   * compacts its log every `snapshotEvery` applied entries (at once after a membership change). */
+  /** Housekeeping after each loop pass (housekeeping.ts): revision compaction, snapshot, log compaction. */
   private maybeSnapshot(): void {
-    const retain = this.options.retainRevisions ?? 20_000;
-    const revision = this.store.kv.revision();
-    if (revision - this.lastCompactionCheck >= 1000) {
-      this.lastCompactionCheck = revision;
-      if (this.raw.raft.role === 'leader' && revision - this.store.kv.compactedRevision() > retain * 2) {
-        void this.write({ type: 'compact', revision: revision - retain }).catch(() => undefined);
-      }
-    }
-    const applied = this.store.kv.appliedIndex();
-    const every = this.options.snapshotEvery ?? 50_000;
-    if (applied <= this.lastSnapshotIndex) return;
-    if (applied - this.lastSnapshotIndex < every && !this.configChangedSinceSnapshot) return;
+    const kv = this.store.kv;
+    const applied = kv.appliedIndex();
+    const plan = housekeeping({
+      isLeader: this.raw.raft.role === 'leader',
+      revision: kv.revision(),
+      compactedRevision: kv.compactedRevision(),
+      lastCompactionCheck: this.lastCompactionCheck,
+      retainRevisions: this.options.retainRevisions ?? 20_000,
+      appliedIndex: applied,
+      lastSnapshotIndex: this.lastSnapshotIndex,
+      snapshotEvery: this.options.snapshotEvery ?? 50_000,
+      configChangedSinceSnapshot: this.configChangedSinceSnapshot,
+    });
+    this.lastCompactionCheck = plan.lastCompactionCheck;
+    if (plan.compactTo !== undefined) void this.write({ type: 'compact', revision: plan.compactTo }).catch(() => undefined);
+    if (!plan.snapshot) return;
     this.configChangedSinceSnapshot = false;
     // Streamed page by page into the snapshot file: the snapshot is never held in memory whole.
-    const kv = this.store.kv;
     this.lastSnapshotIndex = this.store.createSnapshotFrom(applied, this.raw.status().confState, (out) => writeSnapshot(kv, out)).index;
     const margin = this.options.compactionMargin ?? 5_000;
     if (applied - margin > this.store.firstIndex()) this.store.compact(applied - margin);
@@ -476,25 +407,6 @@ export class BarnNode implements BarnService {
     return this.raw.raft.lead;
   }
 
-  private wait(map: Map<string, Waiter>, requestId: string): Promise<ApplyResult> {
-    return new Promise<ApplyResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        map.delete(requestId);
-        this.metrics.proposalsTimedOut.inc();
-        reject(new RuninkError('BARN_TIMEOUT', 'the write was proposed but not applied in time; its outcome is unknown (it may still apply)'));
-      }, this.options.requestTimeoutMs ?? 5000);
-      map.set(requestId, { resolve, reject, timer });
-    });
-  }
-
-  private settle(map: Map<string, Waiter>, requestId: string, fn: (w: Waiter) => void): void {
-    const waiter = map.get(requestId);
-    if (waiter === undefined) return;
-    map.delete(requestId);
-    clearTimeout(waiter.timer);
-    fn(waiter);
-  }
-
   private updateGauges(rd: Ready): void {
     if (rd.hardState) {
       this.metrics.term.set(rd.hardState.term);
@@ -503,33 +415,6 @@ export class BarnNode implements BarnService {
     if (rd.softState) this.metrics.isLeader.set(rd.softState.role === 'leader' ? 1 : 0);
     this.metrics.appliedIndex.set(this.store.kv.appliedIndex());
     this.metrics.revision.set(this.store.kv.revision());
-  }
-}
-
-/** Messages that promise nothing about this node's durable state may leave before the Ready's write: a
- * leader's appends, heartbeats, snapshots and timeout-now (Raft thesis §10.2.1: the leader writes its log in
- * parallel with replicating it; its own ack counts only once the write is done, which holds because acks are
- * stepped after this synchronous write returns), and proposals forwarded to the leader. Everything else —
- * votes, append/heartbeat responses (they acknowledge entries, terms and votes) and messages of a non-leader —
- * leaves only after the write. */
-function splitMessages(messages: readonly Message[], isLeader: boolean): { early: Message[]; late: Message[] } {
-  const early: Message[] = [];
-  const late: Message[] = [];
-  for (const m of messages) (sendsEarly(m, isLeader) ? early : late).push(m);
-  return { early, late };
-}
-
-function sendsEarly(m: Message, isLeader: boolean): boolean {
-  switch (m.type) {
-    case 'app':
-    case 'heartbeat':
-    case 'snap':
-    case 'timeout-now':
-      return isLeader;
-    case 'prop':
-      return true;
-    default:
-      return false;
   }
 }
 
@@ -543,10 +428,4 @@ function safeJson(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-function seedOf(id: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

@@ -6,9 +6,36 @@
 // always on disk; a single voter commits an entry the moment it appends it, so its appends to learners would
 // announce a commit that a crash before the write could undo (the learner would then hold a committed entry
 // the restarted leader overwrites).
-import type { HardState } from '../raft/types.ts';
+import type { HardState, Message } from '../raft/types.ts';
 
 export function leaderMaySendEarly(next: HardState | undefined, persisted: HardState, durableLastIndex: number): boolean {
   if (next === undefined) return true;
   return next.term === persisted.term && next.vote === persisted.vote && next.commit <= durableLastIndex;
+}
+
+/** Messages that promise nothing about this node's durable state may leave before the Ready's write: a
+ * leader's appends, heartbeats, snapshots and timeout-now (Raft thesis §10.2.1: the leader writes its log in
+ * parallel with replicating it; its own ack counts only once the write is done, which holds because acks are
+ * stepped after this synchronous write returns), and proposals forwarded to the leader. Everything else —
+ * votes, append/heartbeat responses (they acknowledge entries, terms and votes) and messages of a non-leader —
+ * leaves only after the write. */
+export function splitMessages(messages: readonly Message[], isLeader: boolean): { early: Message[]; late: Message[] } {
+  const early: Message[] = [];
+  const late: Message[] = [];
+  for (const m of messages) (sendsEarly(m, isLeader) ? early : late).push(m);
+  return { early, late };
+}
+
+function sendsEarly(m: Message, isLeader: boolean): boolean {
+  switch (m.type) {
+    case 'app':
+    case 'heartbeat':
+    case 'snap':
+    case 'timeout-now':
+      return isLeader;
+    case 'prop':
+      return true;
+    default:
+      return false;
+  }
 }

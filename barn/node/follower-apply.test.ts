@@ -1,4 +1,4 @@
-// A follower that nobody waits on defers applying committed entries (BarnNode.planWrite): learning the commit
+// A follower that nobody waits on defers applying committed entries (barn/node/deferred-apply.ts): learning the commit
 // index costs it no write transaction, it still converges within a tick, and a restart from a store whose
 // commit index lags recovers exactly.
 import { test } from 'node:test';

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { housekeeping, type HousekeepingInput } from './housekeeping.ts';
+
+const base: HousekeepingInput = {
+  isLeader: true, revision: 50_000, compactedRevision: 0, lastCompactionCheck: 49_500, retainRevisions: 20_000,
+  appliedIndex: 60_000, lastSnapshotIndex: 50_000, snapshotEvery: 50_000, configChangedSinceSnapshot: false,
+};
+
+test('the leader proposes compaction to the last retainRevisions once history exceeds twice that, looking every 1,000 revisions', () => {
+  assert.deepEqual(housekeeping(base), { lastCompactionCheck: 49_500, snapshot: false }, 'looked 500 revisions ago: not yet');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false });
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 10_001 }), { lastCompactionCheck: 50_000, snapshot: false }, '39,999 revisions kept: within 2 × 20,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, isLeader: false }), { lastCompactionCheck: 50_000, snapshot: false }, 'followers never propose');
+});
+
+test('a snapshot is due every snapshotEvery applied entries, or at once after a membership change, never twice at one index', () => {
+  assert.equal(housekeeping({ ...base, appliedIndex: 99_999 }).snapshot, false);
+  assert.equal(housekeeping({ ...base, appliedIndex: 100_000 }).snapshot, true);
+  assert.equal(housekeeping({ ...base, appliedIndex: 50_001, configChangedSinceSnapshot: true }).snapshot, true);
+  assert.equal(housekeeping({ ...base, appliedIndex: 50_000, configChangedSinceSnapshot: true }).snapshot, false);
+});
