@@ -35,7 +35,7 @@ import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
-import { openStore, type LmdbStore, type PersistBatch } from '../storage/lmdb-store.ts';
+import { openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
 import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 import { newRequestId, unwrap, wrap } from './envelope.ts';
@@ -45,6 +45,9 @@ import { ReadBatches } from './read-batches.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
 export { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
+
+/** See flushOnLoop. */
+const SMALL_READY_ENTRIES = 2;
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -67,6 +70,9 @@ export class BarnNode implements BarnService {
   private lastCompactionCheck = 0;
   /** Committed entries this node has not applied yet (a follower defers them). */
   private readonly deferred = new DeferredApply();
+  /** A Ready's WAL flush is in flight: no other Ready is taken until it completes (flushThenFinish). */
+  private writing = false;
+  private flushed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BarnNodeOptions) {
     this.id = options.id;
@@ -138,6 +144,7 @@ export class BarnNode implements BarnService {
     const closing = new RuninkError('BARN_UNAVAILABLE', 'node is shutting down', { retry: true });
     this.reads.failAll(closing);
     await this.transport.close();
+    await this.flushed;
     await this.store.close();
   }
 
@@ -252,6 +259,7 @@ export class BarnNode implements BarnService {
   }
 
   private processReady(): void {
+    if (this.writing) return; // resumed when the flush in flight completes
     const readCtx = this.reads.takePending();
     if (readCtx !== undefined) this.raw.readIndex(readCtx);
     while (this.raw.hasReady()) {
@@ -259,21 +267,65 @@ export class BarnNode implements BarnService {
       const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader' && this.promisesOnlyDurable(rd));
       this.transport.send(early);
       const plan = this.deferred.plan(rd, this.store.hardState(), this.needsState());
-      const applied = this.persistAndApply(rd, plan.batch, plan.committed);
-      this.transport.send(late);
-      this.afterApply(rd, plan.committed, applied);
-      this.reads.onReadStates(rd.readStates);
-      this.raw.advance();
-      this.reads.serve(this.store.kv.appliedIndex());
-      this.updateGauges(rd);
+      const prepared = plan.batch === undefined ? undefined : this.store.prepare(plan.batch);
+      if (prepared?.durable === true) {
+        if (!this.flushOnLoop(rd)) {
+          this.flushThenFinish(rd, prepared, plan.committed, late);
+          return;
+        }
+        this.store.flushSync(prepared);
+      }
+      this.finishReady(rd, prepared, plan.committed, late);
     }
     if (this.deferred.pending && this.deferred.mustApply(this.needsState())) {
       const committed = this.deferred.take();
-      const applied = this.persistAndApply(undefined, coveringCommit({ entries: [] }, committed, this.store.hardState()), committed);
+      const prepared = this.store.prepare(coveringCommit({ entries: [] }, committed, this.store.hardState()));
+      const applied = this.commit(undefined, prepared, committed);
       this.afterApply(undefined, committed, applied);
       this.reads.serve(this.store.kv.appliedIndex());
     }
     this.maybeSnapshot();
+  }
+
+  /** A member without peers flushes a small Ready on the event loop: nothing arrives meanwhile that could
+   * overlap with the flush (one client, no peer messages), and handing the fdatasync to libuv's pool and waking
+   * up again costs more CPU per write than it saves (docs/performance.md). With peers, or many writes at once,
+   * the flush runs off the loop (flushThenFinish). */
+  private flushOnLoop(rd: Ready): boolean {
+    return rd.entries.length <= SMALL_READY_ENTRIES && this.raw.raft.trk.progress.size === 1;
+  }
+
+  /** Step 1's flush runs off the event loop (WAL fdatasync): meanwhile the node keeps taking messages, proposals
+   * and ticks (RawNode allows stepping between ready() and advance(); they come in the next Ready). A failed
+   * flush is fatal, as in etcd: the process cannot know what reached the disk, so it must not go on. */
+  private flushThenFinish(rd: Ready, prepared: PreparedWrite, committed: readonly Entry[], late: readonly Message[]): void {
+    this.writing = true;
+    const end = this.metrics.persistSeconds.startTimer();
+    this.flushed = this.store.flush(prepared).then(
+      () => {
+        end();
+        this.writing = false;
+        if (this.stopped) return; // stop() closes the store; the env catches up from the WAL when it reopens
+        this.finishReady(rd, prepared, committed, late);
+        this.processReady();
+      },
+      (err: unknown) => {
+        process.nextTick(() => {
+          throw new RuninkError('BARN_FSYNC_FAILED', `flushing the write-ahead log failed; the node stops: ${String(err)}`, {}, { cause: err });
+        });
+      },
+    );
+  }
+
+  /** Steps 1 (the env part) to 4 of a Ready whose batch is durable (or need not be). */
+  private finishReady(rd: Ready, prepared: PreparedWrite | undefined, committed: readonly Entry[], late: readonly Message[]): void {
+    const applied = this.commit(rd, prepared, committed);
+    this.transport.send(late);
+    this.afterApply(rd, committed, applied);
+    this.reads.onReadStates(rd.readStates);
+    this.raw.advance();
+    this.reads.serve(this.store.kv.appliedIndex());
+    this.updateGauges(rd);
   }
 
   /** Someone on this node needs the state machine current: it leads, or a write, read or watch waits. */
@@ -281,16 +333,13 @@ export class BarnNode implements BarnService {
     return this.raw.raft.role === 'leader' || this.waiters.size > 0 || this.confWaiters.size > 0 || this.reads.waiting() || this.hub.size() > 0;
   }
 
-  /** Steps 1 and 3 of the loop in ONE LMDB transaction (durable or deferred: LmdbStore.persistAndApply): the
-   * Ready's entries, hard state and snapshot (`batch`, from DeferredApply.plan; none when nothing needs writing), and
-   * the effects of `committed` with the applied index. Votes and acks are sent only after it commits. */
-  private persistAndApply(rd: Ready | undefined, batch: PersistBatch | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
+  /** The env transaction of a Ready (LmdbStore.commit): the prepared batch (entries, hard state, snapshot; none
+   * when nothing needs writing) and the effects of `committed` with the applied index. Votes and acks are sent
+   * only after the batch is durable. */
+  private commit(rd: Ready | undefined, prepared: PreparedWrite | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
     const done: Array<{ requestId: string; result: ApplyResult }> = [];
-    if (batch === undefined) return { events: [], done };
-    const nothingToPersist = batch.entries.length === 0 && batch.hardState === undefined && batch.snapshot === undefined;
-    if (nothingToPersist && committed.length === 0) return { events: [], done };
-    const end = this.metrics.persistSeconds.startTimer();
-    const { result: events, durable } = this.store.persistAndApply(batch, (w) => {
+    if (prepared === undefined) return { events: [], done };
+    const events = this.store.commit(prepared, (w) => {
       const out: KvEvent[] = [];
       if (rd?.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
         const restored = restoreSnapshot(w, rd.snapshot.data);
@@ -312,8 +361,7 @@ export class BarnNode implements BarnService {
       applyEnd();
       return out;
     });
-    end();
-    (durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
+    (prepared.durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
     if (rd === undefined) return { events, done };
     if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
     if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);

@@ -1,18 +1,10 @@
 // The LMDB environment of one Barn node: one env per data dir, five named databases, the cluster identity
 // check, and the single write gate every mutation goes through. This file owns all lmdb `open` options.
 //
-// Durability: the env is opened without `noSync` (unless the caller asks) and without lmdb-js's
-// `overlappingSync`, and every write is one `transactionSync`. Two kinds (WriteMode):
-//   'durable'   the default flags (abortable, synchronous commit): LMDB flushes the data pages (fdatasync) and
-//               then writes the meta page through its O_DSYNC descriptor before `transactionSync` returns. When
-//               it returns, the write survives a process crash and a power loss.
-//   'deferred'  the same plus LMDB's per-transaction MDB_NOMETASYNC: the data pages are flushed, the meta page
-//               is written but not flushed (one disk flush instead of two). It survives a process crash (the
-//               page cache has it); a power loss may undo it — never half of it, and never an earlier
-//               durable write (LMDB keeps integrity) — until the next durable write or sync flushes it. For
-//               what can be recomputed after a power loss (the commit index, applied effects replayed from
-//               the log).
-// When a write throws, nothing of it is visible.
+// Durability: the env is opened with MDB_NOSYNC and never flushes on commit: the write-ahead log (wal.ts) is
+// what makes a Barn node's state durable, and the env is trusted or rebuilt from it at open (env-trust.ts).
+// Every write is one `transactionSync`: when it returns the change is visible and survives a process crash (the
+// page cache has it); when it throws, nothing of it is visible. syncEnv flushes the env whole (clean close).
 //
 // Memory: the env is mapped once at MAP_SIZE (address space only: the file grows as data is written, it is not
 // preallocated). lmdb-js otherwise starts with a 128 KB map and, each time the file outgrows it, maps the file
@@ -20,7 +12,7 @@
 // closes); every old map keeps the pages read through it resident, so RssFile grew to ~1.75× the file in the
 // 1,000,000-write soak (docs/performance.md). Past MAP_SIZE lmdb-js still grows the map the same way.
 import { open } from 'lmdb';
-import type { Database, RootDatabase } from 'lmdb';
+import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
 import { decodeJson, encodeJson } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 
@@ -65,13 +57,8 @@ export interface StoreIdentity {
 /** Opens (or creates) the env at `dir` and checks that it belongs to `identity`'s cluster and node. On a
  * mismatch it closes the env and throws CLUSTER_MISMATCH before any write: nothing on disk changes. A fresh env
  * records the identity and `initialMeta` (e.g. a bootstrap configuration) in one transaction. */
-export function openEnv(
-  dir: string,
-  identity: StoreIdentity,
-  noSync: boolean,
-  initialMeta: ReadonlyMap<string, Buffer> = new Map(),
-): StoreDbs {
-  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync, cache: false, mapSize: MAP_SIZE });
+export function openEnv(dir: string, identity: StoreIdentity, initialMeta: ReadonlyMap<string, Buffer> = new Map()): StoreDbs {
+  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync: true, cache: false, mapSize: MAP_SIZE });
   try {
     checkIdentity(dir, root, identity);
     const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
@@ -122,11 +109,16 @@ function checkIdentity(dir: string, root: RootDatabase, want: StoreIdentity): vo
   }
 }
 
-export type WriteMode = 'durable' | 'deferred';
+/** Flushes every committed write of the env to disk (mdb_env_sync, forced), off the event loop. */
+export function syncEnv(root: RootDatabase, noSync: boolean): Promise<void> {
+  if (noSync) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    (root as unknown as { sync(cb: (err?: Error) => void): void }).sync((err) => (err ? reject(err) : resolve()));
+  });
+}
 
-/** lmdb-js transactionSync flags: TXN_ABORTABLE | TXN_SYNCHRONOUS_COMMIT, plus LMDB's MDB_NOMETASYNC (0x40000),
- * which mdb_txn_begin accepts per transaction. */
-const TXN_FLAGS: Readonly<Record<WriteMode, number>> = { durable: 3, deferred: 0x40000 | 3 };
+/** lmdb-js transactionSync flags: TXN_ABORTABLE | TXN_SYNCHRONOUS_COMMIT (the env's MDB_NOSYNC still applies). */
+const TXN_FLAGS = 3 as TransactionFlags;
 
 /** Serialises the store's writes: one LMDB write transaction at a time, never nested, never async. */
 export class WriteGate {
@@ -137,9 +129,8 @@ export class WriteGate {
 
   constructor(private readonly root: RootDatabase) {}
 
-  /** Runs fn in one write transaction (durable unless `mode` says otherwise; see the header): all of fn's
-   * writes commit together when it returns, none when it throws. */
-  run<T>(fn: () => T, mode: WriteMode = 'durable'): T {
+  /** Runs fn in one write transaction: all of fn's writes commit together when it returns, none when it throws. */
+  run<T>(fn: () => T): T {
     this.assertOpen();
     if (this.active) {
       throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a write transaction is already running on this store');
@@ -152,7 +143,7 @@ export class WriteGate {
           throw storageError(STORAGE_ERRORS.ASYNC_WRITE, 'a store write callback must be synchronous (it returned a promise)');
         }
         return result;
-      }, TXN_FLAGS[mode]);
+      }, TXN_FLAGS);
     } finally {
       this.active = false;
       this.generation++;

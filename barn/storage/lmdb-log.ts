@@ -82,11 +82,21 @@ export function readEntries(dbs: StoreDbs, state: LogState, lo: number, hi: numb
 /** Appends entries after etcd's rules: entries at or below offsetIndex are skipped, an existing suffix from the
  * first new index on is replaced (the conflicting suffix is truncated), a hole after lastIndex is an error. */
 export function appendEntries(dbs: StoreDbs, state: LogState, entries: readonly Entry[]): LogState {
+  const plan = planAppend(state, entries);
+  if (plan === undefined) return state;
+  removeRange(dbs, plan.start, state.lastIndex);
+  for (const e of plan.fresh) dbs.log.putSync(u64Key(e.index), encodeEntry(e));
+  return plan.next;
+}
+
+/** The checks and the resulting shape of appendEntries, without writing (undefined: nothing to append). Throws
+ * LOG_GAP or TERM_REGRESSION. */
+export function planAppend(state: LogState, entries: readonly Entry[]): { start: number; fresh: readonly Entry[]; next: LogState } | undefined {
   checkContiguous(entries);
   const first = entries[0];
-  if (first === undefined) return state;
+  if (first === undefined) return undefined;
   const lastNew = first.index + entries.length - 1;
-  if (lastNew <= state.offsetIndex) return state;
+  if (lastNew <= state.offsetIndex) return undefined;
   const fresh = first.index <= state.offsetIndex ? entries.slice(state.offsetIndex + 1 - first.index) : entries;
   const start = (fresh[0] as Entry).index;
   if (start > state.lastIndex + 1) {
@@ -106,17 +116,19 @@ export function appendEntries(dbs: StoreDbs, state: LogState, entries: readonly 
       { index: start, term: firstTerm, previousTerm },
     );
   }
-  const runs = appendRuns(kept, fresh);
-  removeRange(dbs, start, state.lastIndex);
-  for (const e of fresh) dbs.log.putSync(u64Key(e.index), encodeEntry(e));
-  return { ...state, lastIndex: lastNew, runs };
+  return { start, fresh, next: { ...state, lastIndex: lastNew, runs: appendRuns(kept, fresh) } };
+}
+
+/** The shape resetLog gives, without writing. */
+export function resetShape(index: number, term: number): LogState {
+  return { offsetIndex: index, offsetTerm: term, lastIndex: index, runs: [] };
 }
 
 /** Drops every entry and makes (index, term) the new offset: the log now starts right after a snapshot. */
 export function resetLog(dbs: StoreDbs, state: LogState, index: number, term: number): LogState {
   removeRange(dbs, state.offsetIndex + 1, state.lastIndex);
   writeOffset(dbs, { index, term });
-  return { offsetIndex: index, offsetTerm: term, lastIndex: index, runs: [] };
+  return resetShape(index, term);
 }
 
 /** Drops entries ≤ index, keeping index's term as the new offset. The caller checks offsetIndex < index ≤ lastIndex. */

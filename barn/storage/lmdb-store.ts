@@ -1,29 +1,37 @@
-// LmdbStore: one Barn node's durable state in one LMDB env: the Raft log, hard state, snapshot, configuration
-// and (through `kv`) the state machine's tables. It is the RaftStorage the core reads synchronously, and the
-// node loop's write side:
+// LmdbStore: one Barn node's state: the Raft log, hard state, snapshot, configuration and (through `kv`) the
+// state machine's tables in one LMDB env, made durable by a write-ahead log next to it (wal.ts). It is the
+// RaftStorage the core reads synchronously, and the node loop's write side, in three steps per Ready:
 //
-//   persist(ready)  step 1 of the Ready loop: snapshot, entries and hard state in ONE durable transaction.
-//                   Group commit: the node loop calls it once per Ready, and a Ready already batches every
-//                   proposal, append and vote since the last one, so N proposals share one fsync.
-//   kv.write(fn)    step 3: the effects of committed entries plus setAppliedIndex in one transaction.
-//   saveSnapshot / compact   log housekeeping after the state machine took a snapshot.
+//   prepare(ready)   checks the batch (nothing is written if it is invalid), writes a snapshot's file, and
+//                    appends the snapshot, entries and hard state to the WAL (one write, not yet durable).
+//   flush(prepared)  makes them durable when Raft needs it (etcd's MustSync): one fdatasync, off the event loop.
+//                    Group commit: a Ready batches every proposal, append and vote since the last one.
+//   commit(prepared, apply)  ONE LMDB write transaction with the same entries, hard state and snapshot AND the
+//                    state machine effects of committed entries with the applied index.
+// persistAndApply does all three, blocking. The env is written without flushing (MDB_NOSYNC): within a boot
+// the page cache keeps it exact across process crashes; after the machine went down it is rebuilt from the WAL
+// and the snapshot file when the store opens (env-trust.ts, env-recovery.ts).
 //
-// The snapshot's bytes live in a file next to the env (snapshot-file.ts: written and fsync'd before the LMDB
-// transaction that points `snapshot-meta` at it commits); the env holds only its metadata.
+// The snapshot's bytes live in a file next to the env (snapshot-file.ts: written and fsync'd before the WAL
+// record that points at it); a local snapshot starts a new WAL segment (rotate), so the WAL stays bounded.
 //
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
-// replaced only after the write transaction that changed the disk has committed. The store assumes it is the
+// replaced only after the write transaction that changed the env has committed. The store assumes it is the
 // only writer of its dir (dir-lock.ts enforces one live process).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
 import { decodeJson, encodeJson } from './codec.ts';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { META, STORE_FORMAT, WriteGate, openEnv, type StoreDbs } from './lmdb-env.ts';
+import { currentBootId, envTrusted, readEnvState, writeEnvState } from './env-trust.ts';
+import { catchUp, planCatchUp, readEnvRaftState, rebuild, seedFromEnv } from './env-recovery.ts';
+import { META, STORE_FORMAT, WriteGate, openEnv, syncEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
-import { appendEntries, compactLog, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
+import { appendEntries, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type LogState } from './lmdb-log.ts';
+import { createWal, openWal, type OpenedWal, type Wal } from './wal.ts';
 import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
 
 export interface OpenStoreOptions {
@@ -34,6 +42,17 @@ export interface OpenStoreOptions {
   /** The configuration of a fresh node (like MemoryStorage's constructor): recorded only when the store is
    * created, as the configuration of the empty snapshot at index 0. Ignored on reopen (the disk wins). */
   readonly initialConfState?: ConfState;
+  /** The machine's boot id (default: the kernel's). Tests pass another one to act out a machine restart. */
+  readonly bootId?: string;
+  /** Preallocated size of a WAL segment (default wal.ts SEGMENT_BYTES). */
+  readonly walSegmentBytes?: number;
+}
+
+/** A batch between prepare() and commit(): in the WAL, not yet in the env. */
+export interface PreparedWrite {
+  readonly batch: PersistBatch;
+  /** Raft needs it durable before anything acts on it (flush() waits for the fsync). */
+  readonly durable: boolean;
 }
 
 /** What one Ready asks to make durable (the `entries`, `hardState` and `snapshot` of raft's Ready). */
@@ -59,15 +78,51 @@ export function openStore(dir: string, opts: OpenStoreOptions): LmdbStore {
   mkdirSync(dir, { recursive: true });
   const lock = acquireDirLock(dir);
   let dbs: StoreDbs | undefined;
+  let opened: OpenedWal | undefined;
   try {
     const identity = { format: STORE_FORMAT, clusterId: opts.clusterId, nodeId: opts.nodeId };
-    dbs = openEnv(dir, identity, opts.noSync === true, bootstrapMeta(opts.initialConfState));
-    return new LmdbStore(dir, opts, dbs, lock);
+    const noSync = opts.noSync === true;
+    const walOpts = { noSync, ...(opts.walSegmentBytes !== undefined && { segmentBytes: opts.walSegmentBytes }) };
+    opened = openWal(dir, identity, walOpts); // checks the WAL's identity before anything is written
+    const bootId = opts.bootId ?? currentBootId();
+    const envState = readEnvState(dir);
+    const hasEnv = existsSync(join(dir, 'data.mdb'));
+    // No WAL and no env-state: an empty dir, or an env written durably before the WAL existed (trusted).
+    const legacy = opened.wal === undefined && envState === undefined;
+    const trusted = hasEnv && (legacy || envTrusted(envState, bootId));
+    if (legacy && hasEnv) dbs = openEnv(dir, identity, new Map()); // its identity is checked before any write
+    writeEnvState(dir, { bootId, clean: false }, noSync);
+    if (!trusted) removeEnvFiles(dir);
+    dbs ??= openEnv(dir, identity, bootstrapMeta(opts.initialConfState));
+    const wal = reconcile(dir, identity, dbs, opened, trusted, walOpts);
+    return new LmdbStore(dir, opts, dbs, lock, wal, bootId);
   } catch (e) {
     if (dbs !== undefined) void dbs.root.close();
+    void opened?.wal?.close();
     lock.release();
     throw e;
   }
+}
+
+/** The env made to agree with the WAL (or the WAL created from the env); returns the WAL to append to. */
+function reconcile(dir: string, identity: { clusterId: string; nodeId: string }, dbs: StoreDbs, opened: OpenedWal, trusted: boolean, walOpts: { noSync: boolean; segmentBytes?: number }): Wal {
+  const gate = new WriteGate(dbs.root);
+  if (opened.wal === undefined || opened.state === undefined) {
+    return createWal(dir, identity, seedFromEnv(dbs, readEnvRaftState(dbs)), walOpts);
+  }
+  const walState = opened.state;
+  const env = trusted ? readEnvRaftState(dbs) : undefined;
+  const plan = env === undefined ? undefined : planCatchUp(env, walState);
+  gate.run(() => {
+    if (env === undefined || plan === undefined) rebuild(dbs, walState);
+    else catchUp(dbs, env, walState, plan);
+  });
+  return opened.wal;
+}
+
+function removeEnvFiles(dir: string): void {
+  rmSync(join(dir, 'data.mdb'), { force: true });
+  rmSync(join(dir, 'lock.mdb'), { force: true });
 }
 
 export class LmdbStore implements RaftStorage {
@@ -80,12 +135,13 @@ export class LmdbStore implements RaftStorage {
   readonly writes = { durable: 0, deferred: 0 };
   private readonly gate: WriteGate;
   private readonly noSync: boolean;
+  private prepared: PreparedWrite | undefined;
   private log: LogState;
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
 
   /** Use openStore. */
-  constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock) {
+  constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock, private readonly wal: Wal, private readonly bootId: string) {
     this.dir = dir;
     this.clusterId = opts.clusterId;
     this.nodeId = opts.nodeId;
@@ -145,7 +201,7 @@ export class LmdbStore implements RaftStorage {
     return this.hard;
   }
 
-  // ---- writes (each one durable transaction) ----
+  // ---- writes: WAL first (durable), then the env ----
 
   /** Makes one Ready durable, in order: a non-empty snapshot (stored, configuration recorded, log reset to it),
    * then the entries (a conflicting suffix is truncated), then the hard state. All or nothing: if any part is
@@ -154,60 +210,96 @@ export class LmdbStore implements RaftStorage {
   persist(ready: PersistBatch): void {
     this.gate.assertOpen();
     if (isEmptyBatch(ready)) return;
-    let next: PendingLog | undefined;
-    this.gate.run(() => {
-      next = this.writeBatch(ready);
-    });
-    this.adopt(next!);
+    this.persistAndApply(ready, () => undefined);
   }
 
-  /** persist() and applying committed entries in ONE write transaction: the entries, hard state and snapshot
-   * of a Ready and the state machine effects (with the applied index) of its committed entries commit together
-   * or not at all. Committed entries may be among the entries persisted by the same call.
-   *
-   * Durable (fsync'd before it returns) exactly when Raft needs it (etcd's MustSync): the batch has entries or a
-   * snapshot, or changes the term or the vote. A batch that only moves the commit index and applies committed
-   * entries is written 'deferred' (see lmdb-env.ts): it survives a process crash; a power loss may undo it,
-   * and then the node restarts with an older commit index and applied index and re-applies those entries from
-   * its durable log (apply is idempotent by applied index). Returns whether the write was durable. */
+  /** prepare, flush (blocking) and commit: the entries, hard state and snapshot of a Ready and the state machine
+   * effects (with the applied index) of its committed entries. Committed entries may be among the entries
+   * persisted by the same call. Returns whether the write was durable (see prepare). */
   persistAndApply<T>(ready: PersistBatch, apply: (w: LmdbKvWriter) => T): { result: T; durable: boolean } {
-    this.gate.assertOpen();
-    let next: PendingLog | undefined;
-    const durable = mustSync(ready, this.hard);
-    const result = this.gate.run(() => {
-      if (!isEmptyBatch(ready)) next = this.writeBatch(ready);
-      return this.kv.writeInCurrentTxn(apply);
-    }, durable ? 'durable' : 'deferred');
-    if (next !== undefined) this.adopt(next);
-    if (durable) this.writes.durable++;
-    else this.writes.deferred++;
-    return { result, durable };
+    const prepared = this.prepare(ready);
+    this.flushSync(prepared);
+    return { result: this.commit(prepared, apply), durable: prepared.durable };
   }
 
-  /** The persist part of a write transaction; the in-memory view changes only after it commits (adopt). */
+  /** Step 1 of a write: checks the batch against the log (throws, writing nothing, on a hole, a term regression,
+   * a stale snapshot or a commit beyond the log), writes a snapshot's file (durable), and appends the batch to
+   * the WAL. `durable` is etcd's MustSync: entries, a snapshot, or a new term or vote must be on disk before the
+   * node acts on them; a batch that only moves the commit index need not be (after a machine restart the node
+   * learns the commit index again and re-applies from its log). At most one prepared write at a time. */
+  prepare(ready: PersistBatch): PreparedWrite {
+    this.gate.assertOpen();
+    if (this.prepared !== undefined) {
+      throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a prepared write has not been committed yet');
+    }
+    const snap = nonEmptySnapshot(ready);
+    let log = this.log;
+    if (snap !== undefined) {
+      this.checkNewer(snap.metadata.index, this.snapMeta);
+      log = resetShape(snap.metadata.index, snap.metadata.term);
+    }
+    log = planAppend(log, ready.entries)?.next ?? log;
+    if (ready.hardState !== undefined && ready.hardState.commit > log.lastIndex) {
+      throw storageError(
+        STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
+        `hard state commit ${ready.hardState.commit} is beyond the last log index ${log.lastIndex}`,
+        { commit: ready.hardState.commit, lastIndex: log.lastIndex },
+      );
+    }
+    if (snap !== undefined) writeSnapshotFile(this.dir, snap.metadata.index, this.noSync, (out) => out.append(snap.data));
+    const records = [
+      ...(snap !== undefined ? [{ type: 'snapshot' as const, metadata: snap.metadata }] : []),
+      ...(ready.entries.length > 0 ? [{ type: 'entries' as const, entries: ready.entries }] : []),
+      ...(ready.hardState !== undefined ? [{ type: 'hard-state' as const, hardState: copyHardState(ready.hardState) }] : []),
+    ];
+    if (records.length > 0) this.wal.append(records);
+    this.prepared = { batch: ready, durable: mustSync(ready, this.hard) };
+    return this.prepared;
+  }
+
+  /** Step 2: resolves when the prepared batch is durable (at once when it need not be). */
+  flush(prepared: PreparedWrite): Promise<void> {
+    return prepared.durable ? this.wal.sync() : Promise.resolve();
+  }
+
+  /** flush(), blocking the event loop (cheaper for a small batch when nothing else could run meanwhile). */
+  flushSync(prepared: PreparedWrite): void {
+    if (prepared.durable) this.wal.syncNow();
+  }
+
+  /** Step 3: the prepared batch and `apply`'s state machine effects in ONE env transaction (not flushed: the
+   * WAL has the batch). When it throws, nothing of it is in the env, and the store must be reopened. */
+  commit<T>(prepared: PreparedWrite, apply: (w: LmdbKvWriter) => T): T {
+    if (prepared !== this.prepared) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'commit() of a write that is not the prepared one');
+    let next: PendingLog | undefined;
+    try {
+      const result = this.gate.run(() => {
+        if (!isEmptyBatch(prepared.batch)) next = this.writeBatch(prepared.batch);
+        return this.kv.writeInCurrentTxn(apply);
+      });
+      if (next !== undefined) this.adopt(next);
+      if (prepared.durable) this.writes.durable++;
+      else this.writes.deferred++;
+      return result;
+    } finally {
+      this.prepared = undefined;
+    }
+  }
+
+  /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */
   private writeBatch(ready: PersistBatch): PendingLog {
-    const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0 ? ready.snapshot : undefined;
+    const snap = nonEmptySnapshot(ready);
     let log = this.log;
     let snapMeta = this.snapMeta;
     const hard = ready.hardState === undefined ? undefined : copyHardState(ready.hardState);
     if (snap !== undefined) {
-      this.checkNewer(snap.metadata.index, snapMeta);
-      this.writeSnapshot(snap);
+      this.writeSnapshotMeta(snap.metadata);
       this.dbs.meta.putSync(META.confState, encodeJson(snap.metadata.confState));
       log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
       snapMeta = snap.metadata;
     }
     log = appendEntries(this.dbs, log, ready.entries);
-    if (hard !== undefined) {
-      if (hard.commit > log.lastIndex) {
-        throw storageError(
-          STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
-          `hard state commit ${hard.commit} is beyond the last log index ${log.lastIndex}`,
-          { commit: hard.commit, lastIndex: log.lastIndex },
-        );
-      }
-      this.dbs.meta.putSync(META.hardState, encodeJson(hard));
-    }
+    if (hard !== undefined) this.dbs.meta.putSync(META.hardState, encodeJson(hard));
     return { log, snapMeta, hard };
   }
 
@@ -232,9 +324,7 @@ export class LmdbStore implements RaftStorage {
         { index, term, lastIndex: this.log.lastIndex },
       );
     }
-    this.gate.run(() => this.writeSnapshot(snapshot));
-    this.snapMeta = snapshot.metadata;
-    removeOtherSnapshotFiles(this.dir, index);
+    this.recordSnapshot(snapshot.metadata, (out) => out.append(snapshot.data));
   }
 
   /** MemoryStorage's form of saveSnapshot: records a snapshot at applied index i (≤ lastIndex) with i's term and
@@ -244,7 +334,7 @@ export class LmdbStore implements RaftStorage {
   }
 
   /** createSnapshot with the bytes streamed: `produce` writes them (synchronously) straight into the snapshot
-   * file — the snapshot is never held in memory whole — before one durable transaction records the metadata. */
+   * file — the snapshot is never held in memory whole. */
   createSnapshotFrom(i: number, confState: ConfState | undefined, produce: (out: SnapshotFileOutput) => void): SnapshotMetadata {
     this.gate.assertOpen();
     if (i > this.log.lastIndex) {
@@ -255,11 +345,20 @@ export class LmdbStore implements RaftStorage {
     }
     this.checkNewer(i, this.snapMeta);
     const metadata = { index: i, term: logTerm(this.log, i), confState: confState ?? this.initialState().confState };
-    writeSnapshotFile(this.dir, i, this.noSync, produce);
+    this.recordSnapshot(metadata, produce);
+    return metadata;
+  }
+
+  /** A local snapshot: its file (durable), then a new WAL segment that starts from it (durable: from here on
+   * the snapshot is what a restart rebuilds from), then the env's metadata; older files go last. */
+  private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
+    writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
+    const entries = metadata.index < this.log.lastIndex ? readEntries(this.dbs, this.log, metadata.index + 1, this.log.lastIndex + 1, Number.POSITIVE_INFINITY) : [];
+    this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries });
     this.gate.run(() => this.writeSnapshotMeta(metadata));
     this.snapMeta = metadata;
-    removeOtherSnapshotFiles(this.dir, i);
-    return metadata;
+    removeOtherSnapshotFiles(this.dir, metadata.index);
   }
 
   /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
@@ -283,14 +382,28 @@ export class LmdbStore implements RaftStorage {
     this.log = log;
   }
 
-  /** Closes the env and releases the dir lock. Idempotent; every later call on the store throws CLOSED. */
+  /** Waits for a WAL sync in flight, flushes the env and records the clean close (the env is then trusted after
+   * a machine restart too), closes everything and releases the dir lock. Idempotent; every later call on the
+   * store throws CLOSED. */
   async close(): Promise<void> {
     if (!this.gate.isOpen) return;
     this.gate.close();
     try {
+      await this.wal.close();
+      if (this.prepared === undefined) await this.markClean();
       await this.dbs.root.close();
     } finally {
       this.lock.release();
+    }
+  }
+
+  /** Best effort: without the mark the env is still trusted in this boot, and rebuilt after a machine restart. */
+  private async markClean(): Promise<void> {
+    try {
+      await syncEnv(this.dbs.root, this.noSync);
+      writeEnvState(this.dir, { bootId: this.bootId, clean: true }, this.noSync);
+    } catch {
+      // the dir may be gone (a test removing it) or the disk failing: the next open decides from the boot id
     }
   }
 
@@ -302,13 +415,6 @@ export class LmdbStore implements RaftStorage {
         { index, current: current.index },
       );
     }
-  }
-
-  /** Inside a write transaction: the file first (durable when this returns), then the metadata pointing at it;
-   * the previous snapshot's file is removed only after the transaction commits (snapshot-file.ts). */
-  private writeSnapshot(snapshot: Snapshot): void {
-    writeSnapshotFile(this.dir, snapshot.metadata.index, this.noSync, (out) => out.append(snapshot.data));
-    this.writeSnapshotMeta(snapshot.metadata);
   }
 
   private writeSnapshotMeta(metadata: SnapshotMetadata): void {
@@ -342,6 +448,10 @@ export function mustSync(ready: PersistBatch, persisted: HardState): boolean {
 
 function copyHardState(hs: HardState): HardState {
   return { term: hs.term, vote: hs.vote, commit: hs.commit };
+}
+
+function nonEmptySnapshot(ready: PersistBatch): Snapshot | undefined {
+  return ready.snapshot !== undefined && ready.snapshot.metadata.index > 0 ? ready.snapshot : undefined;
 }
 
 function isEmptyBatch(ready: PersistBatch): boolean {

@@ -1,0 +1,132 @@
+// The store across machine restarts: its LMDB env is written without flushing, so it is trusted only in the
+// boot that wrote it or after a clean close, and otherwise rebuilt from the snapshot file and the WAL
+// (env-trust.ts, env-recovery.ts). A machine restart is acted out with another boot id; a torn env with garbage
+// written over it.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { seededRng } from '../../common/rng.ts';
+import { CHILD_CONF, CHILD_ID, childEntry } from './machine-restart-child.fixture.ts';
+import { openStore } from './lmdb-store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'runink-barn-restart-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const childScript = fileURLToPath(new URL('./machine-restart-child.fixture.ts', import.meta.url));
+
+/** Runs the child until it has written its history, then kills it with SIGKILL. */
+async function crashedChild(): Promise<string> {
+  const dir = join(root, `dir-${++dirs}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', childScript, dir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      if (out.includes('ready\n')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child exited with ${code} before it was ready`)));
+  });
+  child.removeAllListeners('exit');
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  return dir;
+}
+
+/** Overwrites the env's data file with seeded garbage after its first pages: what a torn env may look like. */
+function tearEnv(dir: string): void {
+  const path = join(dir, 'data.mdb');
+  const rng = seededRng(7);
+  const garbage = Buffer.alloc(Math.max(0, statSync(path).size - 8192));
+  for (let k = 0; k < garbage.length; k++) garbage[k] = rng.int(256);
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, garbage, 0, garbage.length, 8192);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+test('after a machine restart the env is rebuilt from the snapshot file and the WAL: the durable Raft state comes back whole, the state machine restarts from the snapshot', async () => {
+  const dir = await crashedChild();
+  tearEnv(dir);
+  const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-B' });
+  try {
+    assert.equal(store.snapshot().metadata.index, 20);
+    assert.equal(text(store.snapshot().data), 'snapshot at 20');
+    assert.deepEqual(store.initialState().confState, CHILD_CONF);
+    assert.equal(store.firstIndex(), 21, 'the log starts after the snapshot (the compaction margin is not kept)');
+    assert.equal(store.lastIndex(), 30);
+    assert.deepEqual(store.entries(21, 31, Infinity), Array.from({ length: 10 }, (_, k) => childEntry(21 + k, 2)));
+    assert.equal(store.term(20), 1);
+    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 28 }, 'the commit-only hard state was in the WAL (written, not flushed, yet on disk)');
+    assert.equal(store.kv.appliedIndex(), 0, 'the state machine is empty: the node restores the snapshot and re-applies');
+    assert.equal(store.kv.get('k'), undefined);
+  } finally {
+    await store.close();
+  }
+});
+
+test('in the same boot a kill -9 leaves the env trusted: the applied state is kept, nothing is rebuilt', async () => {
+  const dir = await crashedChild();
+  const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
+  try {
+    assert.equal(store.kv.appliedIndex(), 28);
+    assert.equal(store.kv.get('k')?.value, 'at 20');
+    assert.equal(store.firstIndex(), 16, 'the compaction the env made is kept');
+    assert.equal(store.lastIndex(), 30);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a clean close makes the env trusted after a machine restart too', async () => {
+  const dir = await crashedChild();
+  const first = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
+  await first.close();
+  const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-B' });
+  try {
+    assert.equal(store.kv.appliedIndex(), 28, 'not rebuilt');
+    assert.equal(store.kv.get('k')?.value, 'at 20');
+  } finally {
+    await store.close();
+  }
+});
+
+test('a dir written before the WAL existed is adopted: its env is trusted and seeds the first WAL segment', async () => {
+  const dir = await crashedChild();
+  const first = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
+  await first.close();
+  for (const name of readdirSync(dir)) if (name.startsWith('wal-') || name.startsWith('env-state')) rmSync(join(dir, name));
+  const adopted = openStore(dir, { ...CHILD_ID, bootId: 'boot-B' });
+  assert.equal(adopted.kv.appliedIndex(), 28);
+  assert.ok(readdirSync(dir).some((n) => /^wal-\d{20}\.log$/.test(n)), 'a WAL segment was created');
+  await adopted.close();
+  rmSync(join(dir, 'data.mdb'));
+  rmSync(join(dir, 'env-state.json'));
+  const rebuilt = openStore(dir, { ...CHILD_ID, bootId: 'boot-C' });
+  try {
+    assert.equal(rebuilt.lastIndex(), 30, 'the seeded WAL alone rebuilds the log');
+    assert.deepEqual(rebuilt.hardState(), { term: 2, vote: 'n1', commit: 28 });
+    assert.equal(rebuilt.snapshot().metadata.index, 20);
+  } finally {
+    await rebuilt.close();
+  }
+});
+
+test('a WAL of another cluster is refused before anything in the dir changes', async () => {
+  const dir = await crashedChild();
+  // barn.lock is the dead child's: the failed open takes it over and releases it (dir-lock.ts)
+  const files = (): Array<[string, number]> => readdirSync(dir).filter((n) => n !== 'barn.lock').sort().map((n) => [n, statSync(join(dir, n)).mtimeMs]);
+  const before = files();
+  assert.throws(() => openStore(dir, { clusterId: 'other', nodeId: 'n1', bootId: 'boot-B' }), /belongs to cluster "c-restart"/);
+  assert.deepEqual(files(), before);
+  assert.ok(existsSync(join(dir, 'data.mdb')));
+});

@@ -1,0 +1,311 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test, { after } from 'node:test';
+import { isRuninkError } from '../../common/error.ts';
+import type { ConfState, Entry, HardState } from '../raft/types.ts';
+import { encodeRecords, type WalRecord } from './wal-codec.ts';
+import { createWal, openWal, walSegmentPath, type Wal, type WalSeed } from './wal.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'runink-barn-wal-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const ID = { clusterId: 'c-test', nodeId: 'n1' };
+const SEGMENT_BYTES = 4096;
+const CONF: ConfState = { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+
+function freshDir(): string {
+  const dir = join(root, `wal-${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+function ent(index: number, term: number, text = `e${index}t${term}`): Entry {
+  return { index, term, type: 'normal', data: new TextEncoder().encode(text) };
+}
+
+function range(lo: number, hi: number, term: number): Entry[] {
+  const out: Entry[] = [];
+  for (let i = lo; i <= hi; i++) out.push(ent(i, term));
+  return out;
+}
+
+function hs(term: number, commit: number, vote = 'n1'): HardState {
+  return { term, vote, commit };
+}
+
+const SEED: WalSeed = {
+  snapshot: { index: 3, term: 1, confState: CONF },
+  hardState: hs(2, 4),
+  entries: [ent(4, 1), { index: 5, term: 2, type: 'conf-change', data: new Uint8Array([7, 7]) }, { index: 6, term: 2, type: 'normal', data: new Uint8Array(0) }],
+};
+
+function segments(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.startsWith('wal-')).sort();
+}
+
+function isCode(code: string): (e: unknown) => boolean {
+  return (e) => isRuninkError(e, code);
+}
+
+/** Opens `dir`, expecting a segment, and returns the opened parts. */
+function reopen(dir: string, noSync: boolean): ReturnType<typeof openWal> & { wal: Wal } {
+  const opened = openWal(dir, ID, { noSync, segmentBytes: SEGMENT_BYTES });
+  assert.ok(opened.wal !== undefined, 'a segment was found');
+  return { ...opened, wal: opened.wal };
+}
+
+test('a dir without segments opens to nothing', () => {
+  const dir = freshDir();
+  assert.deepEqual(openWal(dir, ID, { segmentBytes: SEGMENT_BYTES }), { wal: undefined, state: undefined, repaired: undefined });
+  assert.deepEqual(segments(dir), []);
+});
+
+for (const noSync of [false, true]) {
+  const mode = noSync ? ' (noSync)' : '';
+
+  test(`createWal then openWal returns the seed${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    assert.equal(wal.segment, walSegmentPath(dir, 1));
+    assert.deepEqual(segments(dir), ['wal-00000000000000000001.log']);
+    assert.equal(statSync(wal.segment).size, SEGMENT_BYTES, 'preallocated');
+    await wal.close();
+    const { wal: again, state, repaired } = reopen(dir, noSync);
+    assert.equal(repaired, undefined);
+    assert.deepEqual(state, { header: { format: 1, ...ID, seq: 1 }, snapshot: SEED.snapshot, hardState: SEED.hardState, entries: SEED.entries });
+    await again.close();
+  });
+
+  test(`appends survive reopen, across several opens and past the preallocated size${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, { ...SEED, entries: [] }, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(4, 10, 2) }, { type: 'hard-state', hardState: hs(2, 8) }]);
+    wal.append([{ type: 'entries', entries: range(8, 12, 3) }]);
+    await wal.sync();
+    await wal.close();
+    const first = reopen(dir, noSync);
+    assert.deepEqual(first.state?.entries, [...range(4, 7, 2), ...range(8, 12, 3)]);
+    assert.deepEqual(first.state?.hardState, hs(2, 8));
+    // Big appends: the segment grows past segmentBytes.
+    const big = (i: number): Entry => ({ index: i, term: 3, type: 'normal', data: new Uint8Array(1500).fill(i) });
+    for (let i = 13; i <= 20; i++) first.wal.append([{ type: 'entries', entries: [big(i)] }]);
+    first.wal.append([{ type: 'hard-state', hardState: hs(3, 20, 'n2') }]);
+    first.wal.syncNow();
+    assert.ok(first.wal.size > SEGMENT_BYTES);
+    await first.wal.close();
+    const second = reopen(dir, noSync);
+    assert.equal(second.repaired, undefined);
+    const want = [...range(4, 7, 2), ...range(8, 12, 3)];
+    for (let i = 13; i <= 20; i++) want.push(big(i));
+    assert.deepEqual(second.state?.entries, want);
+    assert.deepEqual(second.state?.hardState, hs(3, 20, 'n2'));
+    assert.equal(second.wal.size, statSync(second.wal.segment).size);
+    await second.wal.close();
+  });
+
+  test(`a torn tail of garbage is cut off and reported, and later appends replay without it${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(7, 8, 2) }]);
+    const end = wal.size;
+    await wal.close();
+    const garbage = Buffer.from('GARBAGE-GARBAGE-GARBAGE', 'utf8');
+    writeAt(wal.segment, end, garbage);
+
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(opened.repaired, { segment: wal.segment, offset: end, bytes: garbage.length });
+    assert.deepEqual(opened.state?.entries, [...SEED.entries, ...range(7, 8, 2)]);
+    assert.equal(opened.wal.size, end);
+    const file = readFileSync(wal.segment);
+    assert.equal(file.length, SEGMENT_BYTES);
+    assert.ok(file.subarray(end).every((b) => b === 0), 'the tail is zero-filled');
+    // A short append does not cover all of where the garbage was.
+    opened.wal.append([{ type: 'hard-state', hardState: hs(2, 8) }]);
+    await opened.wal.sync();
+    await opened.wal.close();
+
+    const again = reopen(dir, noSync);
+    assert.equal(again.repaired, undefined);
+    assert.deepEqual(again.state?.entries, [...SEED.entries, ...range(7, 8, 2)]);
+    assert.deepEqual(again.state?.hardState, hs(2, 8));
+    assert.equal(readFileSync(wal.segment).indexOf(Buffer.from('GARBAGE')), -1, 'the garbage never reappears');
+    await again.wal.close();
+  });
+
+  test(`half a frame after the last record is cut off and the next append replays${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    const end = wal.size;
+    await wal.close();
+    const frame = encodeRecords([{ type: 'entries', entries: range(7, 9, 2) }]);
+    const half = frame.subarray(0, Math.floor(frame.length / 2));
+    writeAt(wal.segment, end, half);
+
+    const opened = reopen(dir, noSync);
+    assert.equal(opened.repaired?.offset, end);
+    assert.equal(opened.repaired?.segment, wal.segment);
+    assert.ok((opened.repaired?.bytes ?? 0) > 0 && (opened.repaired?.bytes ?? 0) <= half.length);
+    assert.deepEqual(opened.state?.entries, SEED.entries);
+    opened.wal.append([{ type: 'entries', entries: [ent(7, 3)] }]);
+    await opened.wal.close();
+
+    const again = reopen(dir, noSync);
+    assert.equal(again.repaired, undefined);
+    assert.deepEqual(again.state?.entries, [...SEED.entries, ent(7, 3)]);
+    await again.wal.close();
+  });
+
+  test(`stale frames beyond a zero gap after the end never replay after later appends${mode}`, async () => {
+    // A crash can lose the first page of an unsynced append and keep a later one: zeros, then a whole valid
+    // frame. The segment then ends at the zeros; a later append of the same length must not make the stale
+    // frame reachable again.
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    const end = wal.size;
+    await wal.close();
+    const lost = encodeRecords([{ type: 'entries', entries: [ent(7, 2, 'lost')] }]);
+    const stale = encodeRecords([{ type: 'entries', entries: [ent(8, 2, 'stale')] }]);
+    writeAt(wal.segment, end + lost.length, stale);
+
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(opened.state?.entries, SEED.entries);
+    const replacement = encodeRecords([{ type: 'entries', entries: [ent(7, 3, 'new!')] }]);
+    assert.equal(replacement.length, lost.length);
+    opened.wal.append([{ type: 'entries', entries: [ent(7, 3, 'new!')] }]);
+    await opened.wal.close();
+
+    const again = reopen(dir, noSync);
+    assert.deepEqual(again.state?.entries, [...SEED.entries, ent(7, 3, 'new!')]);
+    await again.wal.close();
+  });
+
+  test(`rotate leaves exactly one segment holding the new seed, and open removes a leftover .tmp${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(7, 9, 2) }]);
+    const seed2: WalSeed = { snapshot: { index: 8, term: 2, confState: CONF }, hardState: hs(2, 9), entries: [ent(9, 2)] };
+    wal.rotate(ID, seed2);
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log']);
+    assert.equal(wal.segment, walSegmentPath(dir, 2));
+    wal.append([{ type: 'entries', entries: [ent(10, 2)] }]);
+    await wal.close();
+
+    const tmp = `${walSegmentPath(dir, 3)}.tmp`;
+    writeFileSync(tmp, 'half-written rotation');
+    const opened = reopen(dir, noSync);
+    assert.equal(existsSync(tmp), false);
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log']);
+    assert.deepEqual(opened.state, { header: { format: 1, ...ID, seq: 2 }, snapshot: seed2.snapshot, hardState: seed2.hardState, entries: [ent(9, 2), ent(10, 2)] });
+    await opened.wal.close();
+  });
+
+  test(`open reads only the newest segment and deletes older ones${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    await wal.close();
+    const older = walSegmentPath(dir, 0);
+    writeFileSync(older, readFileSync(wal.segment)); // as if a crash came between rotate's rename and its deletes
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(segments(dir), ['wal-00000000000000000001.log']);
+    assert.equal(opened.state?.header?.seq, 1);
+    await opened.wal.close();
+  });
+
+  test(`a segment of another cluster or node is BARN_STORAGE_CLUSTER_MISMATCH and nothing is changed${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(7, 8, 2) }]);
+    const end = wal.size;
+    await wal.close();
+    writeAt(wal.segment, end, Buffer.from('torn tail that a matching node would cut'));
+    const tmp = `${walSegmentPath(dir, 2)}.tmp`;
+    writeFileSync(tmp, 'someone else’s rotation');
+    const before = readFileSync(wal.segment);
+    for (const other of [{ clusterId: 'c-other', nodeId: 'n1' }, { clusterId: 'c-test', nodeId: 'n2' }]) {
+      assert.throws(
+        () => openWal(dir, other, { noSync, segmentBytes: SEGMENT_BYTES }),
+        (e: unknown) => {
+          assert.ok(isRuninkError(e, 'BARN_STORAGE_CLUSTER_MISMATCH'), String(e));
+          assert.equal(e.data['segment'], wal.segment);
+          assert.equal(e.data['clusterId'], 'c-test');
+          assert.equal(e.data['nodeId'], 'n1');
+          return true;
+        },
+      );
+      assert.ok(readFileSync(wal.segment).equals(before), 'the segment is byte-for-byte unchanged');
+      assert.equal(existsSync(tmp), true, 'the other node’s files are left alone');
+    }
+  });
+
+  test(`a newest segment that does not start with a header is BARN_STORAGE_CORRUPT${mode}`, () => {
+    const dir = freshDir();
+    const records: WalRecord[] = [{ type: 'hard-state', hardState: hs(1, 0) }];
+    const file = Buffer.alloc(SEGMENT_BYTES);
+    encodeRecords(records).copy(file);
+    writeFileSync(walSegmentPath(dir, 1), file);
+    assert.throws(() => openWal(dir, ID, { noSync, segmentBytes: SEGMENT_BYTES }), isCode('BARN_STORAGE_CORRUPT'));
+  });
+
+  test(`sync resolves, and close waits for every sync in flight${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: [ent(7, 2)] }]);
+    await wal.sync();
+    const order: string[] = [];
+    wal.append([{ type: 'entries', entries: [ent(8, 2)] }]);
+    const a = wal.sync().then(() => order.push('sync a'));
+    wal.append([{ type: 'entries', entries: [ent(9, 2)] }]);
+    const b = wal.sync().then(() => order.push('sync b'));
+    await wal.close();
+    order.push('closed');
+    await Promise.all([a, b]);
+    assert.deepEqual(order.slice().sort(), ['closed', 'sync a', 'sync b']);
+    assert.equal(order.at(-1), 'closed', 'both syncs settled before close returned');
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(opened.state?.entries, [...SEED.entries, ...range(7, 9, 2)]);
+    await opened.wal.close();
+  });
+
+  test(`a sync in flight during rotate still resolves${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    const settled: Promise<void>[] = [];
+    for (let round = 0; round < 20; round++) {
+      wal.append([{ type: 'entries', entries: [ent(7 + round, 2)] }]);
+      settled.push(wal.sync());
+      wal.rotate(ID, { snapshot: SEED.snapshot, hardState: SEED.hardState, entries: [...SEED.entries, ...range(7, 7 + round, 2)] });
+    }
+    await Promise.all(settled);
+    await wal.close();
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(opened.state?.entries, [...SEED.entries, ...range(7, 26, 2)]);
+    assert.deepEqual(segments(dir), ['wal-00000000000000000021.log']);
+    await opened.wal.close();
+  });
+
+  test(`append, sync and rotate after close are BARN_STORAGE_CLOSED, and close is idempotent${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    await wal.close();
+    await wal.close();
+    assert.throws(() => wal.append([{ type: 'entries', entries: [ent(7, 2)] }]), isCode('BARN_STORAGE_CLOSED'));
+    assert.throws(() => wal.sync(), isCode('BARN_STORAGE_CLOSED'));
+    assert.throws(() => wal.syncNow(), isCode('BARN_STORAGE_CLOSED'));
+    assert.throws(() => wal.rotate(ID, SEED), isCode('BARN_STORAGE_CLOSED'));
+    assert.deepEqual(segments(dir), ['wal-00000000000000000001.log']);
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(opened.state?.entries, SEED.entries);
+    await opened.wal.close();
+  });
+}
+
+/** Writes `bytes` into `path` at `offset` (a crash's leftovers), growing the file if needed. */
+function writeAt(path: string, offset: number, bytes: Buffer): void {
+  const file = readFileSync(path);
+  const out = Buffer.alloc(Math.max(file.length, offset + bytes.length));
+  file.copy(out);
+  bytes.copy(out, offset);
+  writeFileSync(path, out);
+}

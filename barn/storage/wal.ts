@@ -1,0 +1,263 @@
+// The write-ahead log: what makes a Barn node's Raft state durable (entries, hard state, snapshot metadata),
+// with ONE fdatasync per Ready, as etcd's WAL does. The LMDB env holds the same log and the state machine and
+// is written without flushing (lmdb-store.ts explains when it is trusted and how it is rebuilt from here).
+//
+// Files: `wal-<seq>.log` in the data dir, framed records (wal-codec.ts). A segment is self-contained: it starts
+// with a header, the latest snapshot record, the latest hard state and the entries after the snapshot
+// (`rotate`), so only the newest segment is ever read and older ones are deleted once a newer one is durable.
+// The node rotates when it takes a snapshot, so a segment holds at most one snapshot interval of entries.
+//
+// Contracts:
+//   append   writes records at the end of the segment (one write; in the page cache, not yet durable).
+//   sync     makes everything appended before the call durable (fdatasync, off the event loop); syncNow the same,
+//            blocking. Appends may continue while a sync is in flight; they are covered by the next one.
+//   rotate   writes a new segment to a temporary file, fdatasyncs it, renames it and fsyncs the dir (durable
+//            under its final name on return), then switches appends to it and deletes older segments.
+//   open     reads the newest segment; a torn tail (cut-short or bad-CRC frame: a crash while appending) is cut
+//            off — the file truncated to its last good frame and zero-filled again — and reported.
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Entry, HardState, SnapshotMetadata } from '../raft/types.ts';
+import { STORAGE_ERRORS, storageError } from './errors.ts';
+import { decodeFrames, encodeRecords, type WalHeader, type WalRecord } from './wal-codec.ts';
+import { replayRecords, type WalState } from './wal-replay.ts';
+
+/** Bytes a new segment is preallocated to (a sparse file of zeros; it grows past this if needed). Opening
+ * reads the newest segment whole, so this bounds that read: one snapshot interval of entries (50,000 by
+ * default, ~18 MB of 256-byte writes) fits. */
+export const SEGMENT_BYTES = 32 * 1024 * 1024;
+
+const NAME = /^wal-(\d{20})\.log(\.tmp)?$/;
+
+export interface WalIdentity {
+  readonly clusterId: string;
+  readonly nodeId: string;
+}
+
+export interface WalSeed {
+  readonly snapshot: SnapshotMetadata;
+  readonly hardState: HardState;
+  readonly entries: readonly Entry[];
+}
+
+export interface OpenedWal {
+  /** undefined when the dir has no segment yet (a fresh dir, or one written before the WAL existed). */
+  readonly wal: Wal | undefined;
+  readonly state: WalState | undefined;
+  /** Set when a torn tail was cut off the newest segment. */
+  readonly repaired: { readonly segment: string; readonly offset: number; readonly bytes: number } | undefined;
+}
+
+export function walSegmentPath(dir: string, seq: number): string {
+  return join(dir, `wal-${String(seq).padStart(20, '0')}.log`);
+}
+
+/** Opens the newest segment of `dir`. Throws CLUSTER_MISMATCH (nothing changed) when it belongs to another
+ * cluster or node, CORRUPT when its first record is not a header. */
+export function openWal(dir: string, identity: WalIdentity, opts: { noSync?: boolean; segmentBytes?: number } = {}): OpenedWal {
+  const { seqs: segments, tmps } = scanDir(dir);
+  const newest = segments.at(-1);
+  if (newest === undefined) {
+    removeAll(dir, tmps);
+    return { wal: undefined, state: undefined, repaired: undefined };
+  }
+  const path = walSegmentPath(dir, newest);
+  const buf = readFileSync(path);
+  const decoded = decodeFrames(buf);
+  const first = decoded.records[0];
+  if (first?.type !== 'header') {
+    throw storageError(STORAGE_ERRORS.CORRUPT, `write-ahead log ${path} does not start with a header; move the data dir away and let the node rejoin`, { segment: path });
+  }
+  checkIdentity(path, first.header, identity);
+  const state = replayRecords(decoded.records, path);
+  removeAll(dir, tmps);
+  const wal = new Wal(dir, newest, opts);
+  // Zero-fill after the end whenever anything is there, not only for a torn tail: bytes past a zero length (an
+  // unsynced append whose first page was lost but a later page kept) could otherwise line up with a later
+  // append and replay as records that were never acknowledged.
+  wal.openAt(decoded.end, decoded.tornBytes > 0 || !allZero(buf.subarray(decoded.end)));
+  for (const seq of segments) if (seq < newest) rmSync(walSegmentPath(dir, seq), { force: true });
+  const repaired = decoded.tornBytes > 0 ? { segment: path, offset: decoded.end, bytes: decoded.tornBytes } : undefined;
+  return { wal, state, repaired };
+}
+
+/** Creates the first segment of a dir (from `seed`), durable on return. */
+export function createWal(dir: string, identity: WalIdentity, seed: WalSeed, opts: { noSync?: boolean; segmentBytes?: number } = {}): Wal {
+  const wal = new Wal(dir, (listSegments(dir).at(-1) ?? 0), opts);
+  wal.rotate(identity, seed);
+  return wal;
+}
+
+export class Wal {
+  private fd = -1;
+  private offset = 0;
+  private closed = false;
+  /** Every sync in flight (settled promises: never reject), removed when done. */
+  private readonly syncing = new Set<Promise<void>>();
+  private readonly noSync: boolean;
+  private readonly segmentBytes: number;
+
+  /** Use openWal / createWal. */
+  constructor(private readonly dir: string, private seq: number, opts: { noSync?: boolean; segmentBytes?: number }) {
+    this.noSync = opts.noSync === true;
+    this.segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+  }
+
+  /** (openWal) Appends go at `end` of the current segment; when `dirty` (a torn tail or other non-zero bytes
+   * after `end`) the rest of the file is zeroed durably first. */
+  openAt(end: number, dirty: boolean): void {
+    this.fd = openSync(walSegmentPath(this.dir, this.seq), 'r+');
+    this.offset = end;
+    if (dirty) {
+      ftruncateSync(this.fd, end);
+      ftruncateSync(this.fd, Math.max(end, this.segmentBytes));
+      if (!this.noSync) fsyncSync(this.fd);
+    }
+  }
+
+  get segment(): string {
+    return walSegmentPath(this.dir, this.seq);
+  }
+
+  /** Bytes written to the current segment. */
+  get size(): number {
+    return this.offset;
+  }
+
+  append(records: readonly WalRecord[]): void {
+    this.assertOpen();
+    const buf = encodeRecords(records);
+    writeAll(this.fd, buf, this.offset);
+    this.offset += buf.length;
+  }
+
+  /** Durable: everything appended before this call. Runs fdatasync on libuv's pool; the event loop goes on. */
+  sync(): Promise<void> {
+    this.assertOpen();
+    if (this.noSync) return Promise.resolve();
+    const fd = this.fd;
+    const done = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    const settled: Promise<void> = done.then(
+      () => void this.syncing.delete(settled),
+      () => void this.syncing.delete(settled),
+    );
+    this.syncing.add(settled);
+    return done;
+  }
+
+  syncNow(): void {
+    this.assertOpen();
+    if (!this.noSync) fdatasyncSync(this.fd);
+  }
+
+  /** A new segment holding exactly `seed` (after its header), durable under its final name on return; then the
+   * older segments are deleted. The caller must not have appends in flight that the seed does not cover. */
+  rotate(identity: WalIdentity, seed: WalSeed): void {
+    if (this.closed) throw storageError(STORAGE_ERRORS.CLOSED, 'the write-ahead log is closed');
+    const seq = this.seq + 1;
+    const path = walSegmentPath(this.dir, seq);
+    const tmp = `${path}.tmp`;
+    const header: WalHeader = { format: 1, clusterId: identity.clusterId, nodeId: identity.nodeId, seq };
+    const buf = encodeRecords([
+      { type: 'header', header },
+      { type: 'snapshot', metadata: seed.snapshot },
+      { type: 'hard-state', hardState: seed.hardState },
+      ...(seed.entries.length > 0 ? [{ type: 'entries' as const, entries: seed.entries }] : []),
+    ]);
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      ftruncateSync(fd, Math.max(this.segmentBytes, buf.length));
+      writeAll(fd, buf, 0);
+      if (!this.noSync) fdatasyncSync(fd);
+      renameSync(tmp, path);
+      if (!this.noSync) fsyncDir(this.dir);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    const old = this.fd;
+    this.fd = fd;
+    this.seq = seq;
+    this.offset = buf.length;
+    // A sync in flight on the old segment must not find its fd closed (EBADF) or reused: close it after them.
+    if (old >= 0) {
+      if (this.syncing.size === 0) closeSync(old);
+      else void Promise.all([...this.syncing]).then(() => closeSync(old));
+    }
+    for (const s of listSegments(this.dir)) if (s < seq) rmSync(walSegmentPath(this.dir, s), { force: true });
+  }
+
+  /** Waits for every sync in flight (also ones started while waiting), then closes the segment. Idempotent. */
+  async close(): Promise<void> {
+    if (this.fd < 0) return;
+    while (this.syncing.size > 0) await Promise.all([...this.syncing]);
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.fd < 0) throw storageError(STORAGE_ERRORS.CLOSED, 'the write-ahead log is closed');
+  }
+}
+
+/** Sequence numbers of the complete segments in `dir`, ascending. Temporary files (a crash during rotate) are
+ * removed. */
+function listSegments(dir: string): number[] {
+  const { seqs, tmps } = scanDir(dir);
+  removeAll(dir, tmps);
+  return seqs;
+}
+
+/** The complete segments of `dir` (ascending) and its temporary files, changing nothing. */
+function scanDir(dir: string): { seqs: number[]; tmps: string[] } {
+  const seqs: number[] = [];
+  const tmps: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = NAME.exec(name);
+    if (m === null) continue;
+    if (m[2] !== undefined) tmps.push(name);
+    else seqs.push(Number(m[1]));
+  }
+  return { seqs: seqs.sort((a, b) => a - b), tmps };
+}
+
+function removeAll(dir: string, names: readonly string[]): void {
+  for (const name of names) rmSync(join(dir, name), { force: true });
+}
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+function allZero(buf: Buffer): boolean {
+  for (let at = 0; at < buf.length; at += ZEROS.length) {
+    const chunk = buf.subarray(at, at + ZEROS.length);
+    if (!chunk.equals(ZEROS.subarray(0, chunk.length))) return false;
+  }
+  return true;
+}
+
+function checkIdentity(path: string, have: WalHeader, want: WalIdentity): void {
+  if (have.clusterId === want.clusterId && have.nodeId === want.nodeId) return;
+  throw storageError(
+    STORAGE_ERRORS.CLUSTER_MISMATCH,
+    `write-ahead log ${path} belongs to cluster "${have.clusterId}" as node "${have.nodeId}", not cluster ` +
+      `"${want.clusterId}" as node "${want.nodeId}". Nothing was changed. Start this node with --data-dir pointing at its own directory.`,
+    { segment: path, clusterId: have.clusterId, nodeId: have.nodeId, wantClusterId: want.clusterId, wantNodeId: want.nodeId },
+  );
+}
+
+function writeAll(fd: number, buf: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < buf.byteLength) done += writeSync(fd, buf, done, buf.byteLength - done, position + done);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
