@@ -23,6 +23,8 @@ export interface BarnNodeOptions {
   readonly requestTimeoutMs?: number;
   /** Take a state machine snapshot and compact the log every this many applied entries. */
   readonly snapshotEvery?: number;
+  /** Also snapshot once the write-ahead log segment holds this many bytes (default 64 MiB). */
+  readonly snapshotWalBytes?: number;
   /** Entries kept behind a snapshot so slightly slow followers catch up without one. */
   readonly compactionMargin?: number;
   /** Keep this many revisions of history for watches; older ones are compacted. */

@@ -301,20 +301,21 @@ export class BarnNode implements BarnService {
   private flushThenFinish(rd: Ready, prepared: PreparedWrite, committed: readonly Entry[], late: readonly Message[]): void {
     this.writing = true;
     const end = this.metrics.persistSeconds.startTimer();
-    this.flushed = this.store.flush(prepared).then(
-      () => {
+    this.flushed = this.store
+      .flush(prepared)
+      .then(() => {
         end();
         this.writing = false;
         if (this.stopped) return; // stop() closes the store; the env catches up from the WAL when it reopens
         this.finishReady(rd, prepared, committed, late);
         this.processReady();
-      },
-      (err: unknown) => {
+      })
+      .catch((err: unknown) => {
+        // A failed flush, or a failure applying what it made durable: the node cannot go on consistently.
         process.nextTick(() => {
-          throw new RuninkError('BARN_FSYNC_FAILED', `flushing the write-ahead log failed; the node stops: ${String(err)}`, {}, { cause: err });
+          throw new RuninkError('BARN_WRITE_FAILED', `writing a Ready failed; the node stops (start it again: it recovers from its write-ahead log): ${String(err)}`, {}, { cause: err });
         });
-      },
-    );
+      });
   }
 
   /** Steps 1 (the env part) to 4 of a Ready whose batch is durable (or need not be). */
@@ -424,6 +425,8 @@ export class BarnNode implements BarnService {
       lastSnapshotIndex: this.lastSnapshotIndex,
       snapshotEvery: this.options.snapshotEvery ?? 50_000,
       configChangedSinceSnapshot: this.configChangedSinceSnapshot,
+      walBytes: this.store.walBytes,
+      snapshotWalBytes: this.options.snapshotWalBytes ?? 64 * 1024 * 1024,
     });
     this.lastCompactionCheck = plan.lastCompactionCheck;
     if (plan.compactTo !== undefined) void this.write({ type: 'compact', revision: plan.compactTo }).catch(() => undefined);

@@ -5,6 +5,7 @@ import { housekeeping, type HousekeepingInput } from './housekeeping.ts';
 const base: HousekeepingInput = {
   isLeader: true, revision: 50_000, compactedRevision: 0, lastCompactionCheck: 49_500, retainRevisions: 20_000,
   appliedIndex: 60_000, lastSnapshotIndex: 50_000, snapshotEvery: 50_000, configChangedSinceSnapshot: false,
+  walBytes: 1_000_000, snapshotWalBytes: 64 * 1024 * 1024,
 };
 
 test('the leader proposes compaction to the last retainRevisions once history exceeds twice that, looking every 1,000 revisions', () => {
@@ -19,4 +20,10 @@ test('a snapshot is due every snapshotEvery applied entries, or at once after a 
   assert.equal(housekeeping({ ...base, appliedIndex: 100_000 }).snapshot, true);
   assert.equal(housekeeping({ ...base, appliedIndex: 50_001, configChangedSinceSnapshot: true }).snapshot, true);
   assert.equal(housekeeping({ ...base, appliedIndex: 50_000, configChangedSinceSnapshot: true }).snapshot, false);
+});
+
+test('a write-ahead log segment past snapshotWalBytes calls for a snapshot (large values), once something new is applied', () => {
+  assert.equal(housekeeping({ ...base, walBytes: 64 * 1024 * 1024 }).snapshot, true);
+  assert.equal(housekeeping({ ...base, walBytes: 64 * 1024 * 1024 - 1 }).snapshot, false);
+  assert.equal(housekeeping({ ...base, walBytes: 1e9, appliedIndex: 50_000 }).snapshot, false, 'nothing applied since the last snapshot');
 });

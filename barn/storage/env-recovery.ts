@@ -74,8 +74,12 @@ export function catchUp(dbs: StoreDbs, env: EnvRaftState, wal: WalState, plan: C
       log = resetLog(dbs, log, plan.snapshot.index, plan.snapshot.term);
     }
   }
-  appendEntries(dbs, log, plan.entries);
-  if (wal.hardState !== undefined) dbs.meta.putSync(META.hardState, encodeJson(wal.hardState));
+  log = appendEntries(dbs, log, plan.entries);
+  if (wal.hardState !== undefined) {
+    // Never lower the env's commit (its applied index may stand on it): keep the larger one, within the log.
+    const commit = Math.min(Math.max(wal.hardState.commit, env.hardState.commit), log.lastIndex);
+    dbs.meta.putSync(META.hardState, encodeJson({ ...wal.hardState, commit }));
+  }
 }
 
 export function rebuild(dbs: StoreDbs, wal: WalState): void {

@@ -33,6 +33,8 @@ export const STORAGE_ERRORS = {
   HISTORY_COMPACTED: 'BARN_COMPACTED',
   /** appendEvent with a revision lower than the last event's (history is kept in revision order). */
   HISTORY_ORDER: 'BARN_STORAGE_HISTORY_ORDER',
+  /** A write to the write-ahead log failed part-way; the store refuses further writes until it is reopened. */
+  WAL_FAILED: 'BARN_STORAGE_WAL_FAILED',
   /** A KV key longer than LMDB allows. */
   KEY_TOO_LARGE: 'BARN_STORAGE_KEY_TOO_LARGE',
   /** A write transaction was started inside another one (persist or kv.write). */

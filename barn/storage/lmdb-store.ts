@@ -18,35 +18,19 @@
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
 // replaced only after the write transaction that changed the env has committed. The store assumes it is the
 // only writer of its dir (dir-lock.ts enforces one live process).
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
 import { decodeJson, encodeJson } from './codec.ts';
-import { acquireDirLock, type DirLock } from './dir-lock.ts';
+import type { DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { currentBootId, envTrusted, readEnvState, writeEnvState } from './env-trust.ts';
-import { catchUp, planCatchUp, readEnvRaftState, rebuild, seedFromEnv } from './env-recovery.ts';
-import { META, STORE_FORMAT, WriteGate, openEnv, syncEnv, type StoreDbs } from './lmdb-env.ts';
+import { writeEnvState } from './env-trust.ts';
+import { META, WriteGate, syncEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type LogState } from './lmdb-log.ts';
-import { createWal, openWal, type OpenedWal, type Wal } from './wal.ts';
+import type { OpenStoreOptions } from './open-store.ts';
+import type { Wal } from './wal.ts';
 import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
-
-export interface OpenStoreOptions {
-  readonly clusterId: string;
-  readonly nodeId: string;
-  /** Skip fsync (tests and benchmarks only): a write survives a process crash but not a power loss. */
-  readonly noSync?: boolean;
-  /** The configuration of a fresh node (like MemoryStorage's constructor): recorded only when the store is
-   * created, as the configuration of the empty snapshot at index 0. Ignored on reopen (the disk wins). */
-  readonly initialConfState?: ConfState;
-  /** The machine's boot id (default: the kernel's). Tests pass another one to act out a machine restart. */
-  readonly bootId?: string;
-  /** Preallocated size of a WAL segment (default wal.ts SEGMENT_BYTES). */
-  readonly walSegmentBytes?: number;
-}
 
 /** A batch between prepare() and commit(): in the WAL, not yet in the env. */
 export interface PreparedWrite {
@@ -62,68 +46,11 @@ export interface PersistBatch {
   readonly snapshot?: Snapshot;
 }
 
+export { openStore, type OpenStoreOptions } from './open-store.ts';
+
 const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 
 const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
-
-/** Opens (creating if needed) the store in `dir`. Throws CLUSTER_MISMATCH, leaving the dir untouched, when the
- * dir was created for another cluster or node id; LOCKED when another live process has it open. */
-export function openStore(dir: string, opts: OpenStoreOptions): LmdbStore {
-  if (!opts.clusterId || !opts.nodeId) {
-    throw storageError(STORAGE_ERRORS.INVALID_OPTIONS, 'openStore needs a non-empty clusterId and nodeId', {
-      clusterId: opts.clusterId,
-      nodeId: opts.nodeId,
-    });
-  }
-  mkdirSync(dir, { recursive: true });
-  const lock = acquireDirLock(dir);
-  let dbs: StoreDbs | undefined;
-  let opened: OpenedWal | undefined;
-  try {
-    const identity = { format: STORE_FORMAT, clusterId: opts.clusterId, nodeId: opts.nodeId };
-    const noSync = opts.noSync === true;
-    const walOpts = { noSync, ...(opts.walSegmentBytes !== undefined && { segmentBytes: opts.walSegmentBytes }) };
-    opened = openWal(dir, identity, walOpts); // checks the WAL's identity before anything is written
-    const bootId = opts.bootId ?? currentBootId();
-    const envState = readEnvState(dir);
-    const hasEnv = existsSync(join(dir, 'data.mdb'));
-    // No WAL and no env-state: an empty dir, or an env written durably before the WAL existed (trusted).
-    const legacy = opened.wal === undefined && envState === undefined;
-    const trusted = hasEnv && (legacy || envTrusted(envState, bootId));
-    if (legacy && hasEnv) dbs = openEnv(dir, identity, new Map()); // its identity is checked before any write
-    writeEnvState(dir, { bootId, clean: false }, noSync);
-    if (!trusted) removeEnvFiles(dir);
-    dbs ??= openEnv(dir, identity, bootstrapMeta(opts.initialConfState));
-    const wal = reconcile(dir, identity, dbs, opened, trusted, walOpts);
-    return new LmdbStore(dir, opts, dbs, lock, wal, bootId);
-  } catch (e) {
-    if (dbs !== undefined) void dbs.root.close();
-    void opened?.wal?.close();
-    lock.release();
-    throw e;
-  }
-}
-
-/** The env made to agree with the WAL (or the WAL created from the env); returns the WAL to append to. */
-function reconcile(dir: string, identity: { clusterId: string; nodeId: string }, dbs: StoreDbs, opened: OpenedWal, trusted: boolean, walOpts: { noSync: boolean; segmentBytes?: number }): Wal {
-  const gate = new WriteGate(dbs.root);
-  if (opened.wal === undefined || opened.state === undefined) {
-    return createWal(dir, identity, seedFromEnv(dbs, readEnvRaftState(dbs)), walOpts);
-  }
-  const walState = opened.state;
-  const env = trusted ? readEnvRaftState(dbs) : undefined;
-  const plan = env === undefined ? undefined : planCatchUp(env, walState);
-  gate.run(() => {
-    if (env === undefined || plan === undefined) rebuild(dbs, walState);
-    else catchUp(dbs, env, walState, plan);
-  });
-  return opened.wal;
-}
-
-function removeEnvFiles(dir: string): void {
-  rmSync(join(dir, 'data.mdb'), { force: true });
-  rmSync(join(dir, 'lock.mdb'), { force: true });
-}
 
 export class LmdbStore implements RaftStorage {
   readonly dir: string;
@@ -190,9 +117,14 @@ export class LmdbStore implements RaftStorage {
     if (file !== undefined) return { metadata: this.snapMeta, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
     const legacy = this.dbs.meta.getBinary(META.snapshotData);
     if (legacy === undefined) {
-      throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot file for index ${this.snapMeta.index} is missing`, { index: this.snapMeta.index });
+      throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot file for index ${this.snapMeta.index} is missing from ${this.dir}; restore it from a backup, or move the data dir away and let the node rejoin (it receives a snapshot from the leader)`, { index: this.snapMeta.index });
     }
     return { metadata: this.snapMeta, data: new Uint8Array(legacy) };
+  }
+
+  /** Bytes in the current write-ahead log segment (a snapshot starts a new one). */
+  get walBytes(): number {
+    return this.wal.size;
   }
 
   /** The hard state as last persisted. */
@@ -389,8 +321,16 @@ export class LmdbStore implements RaftStorage {
     if (!this.gate.isOpen) return;
     this.gate.close();
     try {
+      // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
+      // when written): a trusted env must never be ahead of the WAL after a power loss.
+      let clean = this.prepared === undefined;
+      try {
+        if (clean) this.wal.syncNow();
+      } catch {
+        clean = false;
+      }
       await this.wal.close();
-      if (this.prepared === undefined) await this.markClean();
+      if (clean) await this.markClean();
       await this.dbs.root.close();
     } finally {
       this.lock.release();
@@ -426,15 +366,6 @@ export class LmdbStore implements RaftStorage {
     const raw = this.dbs.meta.getBinary(key);
     return raw === undefined ? undefined : decodeJson<T>(raw, what);
   }
-}
-
-function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
-  const meta = new Map<string, Buffer>();
-  if (confState !== undefined) {
-    meta.set(META.snapshotMeta, encodeJson({ index: 0, term: 0, confState }));
-    meta.set(META.confState, encodeJson(confState));
-  }
-  return meta;
 }
 
 /** Raft's MustSync: entries, a snapshot, or a new term or vote must be durable before the node acts on them

@@ -92,6 +92,8 @@ export class Wal {
   private fd = -1;
   private offset = 0;
   private closed = false;
+  /** A write or rotation that failed part-way: every later call is refused. */
+  private failed: unknown;
   /** Every sync in flight (settled promises: never reject), removed when done. */
   private readonly syncing = new Set<Promise<void>>();
   private readonly noSync: boolean;
@@ -104,15 +106,16 @@ export class Wal {
   }
 
   /** (openWal) Appends go at `end` of the current segment; when `dirty` (a torn tail or other non-zero bytes
-   * after `end`) the rest of the file is zeroed durably first. */
+   * after `end`) the rest of the file is zeroed first. Always flushed before it returns: what was read may have
+   * come from the page cache only (a process killed before its flush), and the store is about to act on it. */
   openAt(end: number, dirty: boolean): void {
     this.fd = openSync(walSegmentPath(this.dir, this.seq), 'r+');
     this.offset = end;
     if (dirty) {
       ftruncateSync(this.fd, end);
       ftruncateSync(this.fd, Math.max(end, this.segmentBytes));
-      if (!this.noSync) fsyncSync(this.fd);
     }
+    if (!this.noSync) fsyncSync(this.fd);
   }
 
   get segment(): string {
@@ -124,10 +127,17 @@ export class Wal {
     return this.offset;
   }
 
+  /** A failed write leaves the WAL unusable (WAL_FAILED): whole frames may sit past the offset, and a later
+   * append of the same length could line up with them. The store must be reopened (which cuts them off). */
   append(records: readonly WalRecord[]): void {
     this.assertOpen();
     const buf = encodeRecords(records);
-    writeAll(this.fd, buf, this.offset);
+    try {
+      writeAll(this.fd, buf, this.offset);
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
     this.offset += buf.length;
   }
 
@@ -154,6 +164,7 @@ export class Wal {
    * older segments are deleted. The caller must not have appends in flight that the seed does not cover. */
   rotate(identity: WalIdentity, seed: WalSeed): void {
     if (this.closed) throw storageError(STORAGE_ERRORS.CLOSED, 'the write-ahead log is closed');
+    if (this.fd >= 0) this.assertOpen();
     const seq = this.seq + 1;
     const path = walSegmentPath(this.dir, seq);
     const tmp = `${path}.tmp`;
@@ -170,10 +181,17 @@ export class Wal {
       writeAll(fd, buf, 0);
       if (!this.noSync) fdatasyncSync(fd);
       renameSync(tmp, path);
-      if (!this.noSync) fsyncDir(this.dir);
     } catch (e) {
       closeSync(fd);
       rmSync(tmp, { force: true });
+      throw e;
+    }
+    try {
+      if (!this.noSync) fsyncDir(this.dir);
+    } catch (e) {
+      // the new segment is in place (the newest one is what a reopen reads): appends to the old one would be lost
+      closeSync(fd);
+      this.failed = e;
       throw e;
     }
     const old = this.fd;
@@ -200,6 +218,9 @@ export class Wal {
 
   private assertOpen(): void {
     if (this.fd < 0) throw storageError(STORAGE_ERRORS.CLOSED, 'the write-ahead log is closed');
+    if (this.failed !== undefined) {
+      throw storageError(STORAGE_ERRORS.WAL_FAILED, `a write to the write-ahead log ${this.segment} failed (${String(this.failed)}); stop the node and start it again`, { segment: this.segment });
+    }
   }
 }
 
