@@ -340,7 +340,9 @@ export class BarnNode implements BarnService {
   private commit(rd: Ready | undefined, prepared: PreparedWrite | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
     const done: Array<{ requestId: string; result: ApplyResult }> = [];
     if (prepared === undefined) return { events: [], done };
-    const events = this.store.commit(prepared, (w) => {
+    // Nothing to apply: the batch may wait in the store's tail for the next transaction (LmdbStore.commit).
+    const nothingToApply = committed.length === 0 && rd?.snapshot === undefined;
+    const events = this.store.commit(prepared, nothingToApply ? undefined : (w) => {
       const out: KvEvent[] = [];
       if (rd?.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
         const restored = restoreSnapshot(w, rd.snapshot.data);
@@ -361,7 +363,7 @@ export class BarnNode implements BarnService {
       }
       applyEnd();
       return out;
-    });
+    }) ?? [];
     (prepared.durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
     if (rd === undefined) return { events, done };
     if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);

@@ -18,7 +18,7 @@
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
 // replaced only after the write transaction that changed the env has committed. The store assumes it is the
 // only writer of its dir (dir-lock.ts enforces one live process).
-import type { RaftStorage } from '../raft/storage.ts';
+import { CompactedError, UnavailableError, type RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
 import { decodeJson, encodeJson } from './codec.ts';
@@ -28,6 +28,7 @@ import { writeEnvState } from './env-trust.ts';
 import { META, WriteGate, syncEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type LogState } from './lmdb-log.ts';
+import { LogTail } from './log-tail.ts';
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
@@ -63,7 +64,11 @@ export class LmdbStore implements RaftStorage {
   private readonly gate: WriteGate;
   private readonly noSync: boolean;
   private prepared: PreparedWrite | undefined;
+  /** The log as Raft sees it: the env's log (envLog) followed by the tail. */
   private log: LogState;
+  /** The log as the env holds it. */
+  private envLog: LogState;
+  private readonly tail = new LogTail();
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
 
@@ -76,6 +81,7 @@ export class LmdbStore implements RaftStorage {
     this.gate = new WriteGate(dbs.root);
     this.kv = new LmdbKv(dbs, this.gate);
     this.log = loadLog(dbs);
+    this.envLog = this.log;
     this.hard = this.readMeta<HardState>(META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
     this.snapMeta = this.readMeta<SnapshotMetadata>(META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
     removeOtherSnapshotFiles(dir, this.snapMeta.index); // left by a crash before or after a snapshot's commit
@@ -90,7 +96,19 @@ export class LmdbStore implements RaftStorage {
 
   entries(lo: number, hi: number, maxBytes: number): Entry[] {
     this.gate.assertOpen();
-    return readEntries(this.dbs, this.log, lo, hi, maxBytes);
+    const envEnd = this.envLog.lastIndex + 1;
+    if (hi <= envEnd || this.tail.length === 0) return readEntries(this.dbs, this.log, lo, hi, maxBytes);
+    if (lo <= this.log.offsetIndex) throw new CompactedError(lo);
+    if (hi > this.log.lastIndex + 1) throw new UnavailableError(hi - 1);
+    const out = lo < envEnd ? readEntries(this.dbs, this.envLog, lo, envEnd, maxBytes) : [];
+    if (out.length < envEnd - lo) return out; // the size limit was reached inside the env
+    let size = out.reduce((n, e) => n + e.data.byteLength, 0);
+    for (const e of this.tail.slice(this.envLog.lastIndex, Math.max(lo, envEnd), hi)) {
+      size += e.data.byteLength;
+      if (out.length > 0 && size > maxBytes) break;
+      out.push(e);
+    }
+    return out;
   }
 
   term(i: number): number {
@@ -122,6 +140,11 @@ export class LmdbStore implements RaftStorage {
     return { metadata: this.snapMeta, data: new Uint8Array(legacy) };
   }
 
+  /** Entries durable in the WAL and readable here, not yet written to the env (log-tail.ts). */
+  get unwrittenEntries(): number {
+    return this.tail.length;
+  }
+
   /** Bytes in the current write-ahead log segment (a snapshot starts a new one). */
   get walBytes(): number {
     return this.wal.size;
@@ -151,7 +174,7 @@ export class LmdbStore implements RaftStorage {
   persistAndApply<T>(ready: PersistBatch, apply: (w: LmdbKvWriter) => T): { result: T; durable: boolean } {
     const prepared = this.prepare(ready);
     this.flushSync(prepared);
-    return { result: this.commit(prepared, apply), durable: prepared.durable };
+    return { result: this.commit(prepared, apply) as T, durable: prepared.durable };
   }
 
   /** Step 1 of a write: checks the batch against the log (throws, writing nothing, on a hole, a term regression,
@@ -200,16 +223,13 @@ export class LmdbStore implements RaftStorage {
   }
 
   /** Step 3: the prepared batch and `apply`'s state machine effects in ONE env transaction (not flushed: the
-   * WAL has the batch). When it throws, nothing of it is in the env, and the store must be reopened. */
-  commit<T>(prepared: PreparedWrite, apply: (w: LmdbKvWriter) => T): T {
+   * WAL has the batch). Without `apply` (nothing to apply) a batch of entries and hard state that does not touch
+   * the env's log may stay in the tail (log-tail.ts) until the next transaction; the result is then undefined.
+   * When it throws, nothing of it is in the env, and the store must be reopened. */
+  commit<T>(prepared: PreparedWrite, apply?: (w: LmdbKvWriter) => T): T | undefined {
     if (prepared !== this.prepared) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'commit() of a write that is not the prepared one');
-    let next: PendingLog | undefined;
     try {
-      const result = this.gate.run(() => {
-        if (!isEmptyBatch(prepared.batch)) next = this.writeBatch(prepared.batch);
-        return this.kv.writeInCurrentTxn(apply);
-      });
-      if (next !== undefined) this.adopt(next);
+      const result = apply === undefined && this.keepInTail(prepared.batch) ? undefined : this.writeThrough(prepared.batch, apply);
       if (prepared.durable) this.writes.durable++;
       else this.writes.deferred++;
       return result;
@@ -218,8 +238,56 @@ export class LmdbStore implements RaftStorage {
     }
   }
 
+  /** The batch goes to the tail when it has no snapshot, leaves the env's entries alone and the tail is not
+   * full. Returns whether it did. */
+  private keepInTail(batch: PersistBatch): boolean {
+    if (nonEmptySnapshot(batch) !== undefined || this.tail.full) return false;
+    const plan = planAppend(this.log, batch.entries);
+    if (plan !== undefined && plan.start <= this.envLog.lastIndex) return false;
+    if (plan !== undefined) {
+      this.tail.append(this.envLog.lastIndex, plan.start, plan.fresh);
+      this.log = plan.next;
+    }
+    if (batch.hardState !== undefined) {
+      this.hard = copyHardState(batch.hardState);
+      this.tail.hard = this.hard;
+    }
+    return true;
+  }
+
+  /** One env transaction: the tail, the batch, then `apply`. */
+  private writeThrough<T>(batch: PersistBatch, apply: ((w: LmdbKvWriter) => T) | undefined): T | undefined {
+    let next: PendingLog | undefined;
+    const held = this.tail.length > 0 || this.tail.hard !== undefined;
+    const result = this.gate.run(() => {
+      if (held) this.writeTail();
+      if (!isEmptyBatch(batch)) next = this.writeBatch(batch);
+      return apply === undefined ? undefined : this.kv.writeInCurrentTxn(apply);
+    });
+    if (held) this.tail.take();
+    if (next !== undefined) this.adopt(next);
+    this.envLog = this.log;
+    return result;
+  }
+
+  /** Inside a transaction: the tail's entries and hard state into the env (they match the in-memory log). */
+  private writeTail(): void {
+    const { entries, hard } = this.tail.peek();
+    if (entries.length > 0) appendEntries(this.dbs, this.envLog, entries);
+    if (hard !== undefined) this.dbs.meta.putSync(META.hardState, encodeJson(hard));
+  }
+
+  /** Writes the tail to the env in a transaction of its own (before operations that work on the env alone). */
+  private writeTailThrough(): void {
+    if (this.tail.length === 0 && this.tail.hard === undefined) return;
+    this.gate.run(() => this.writeTail());
+    this.tail.take();
+    this.envLog = this.log;
+  }
+
   /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */
   private writeBatch(ready: PersistBatch): PendingLog {
+    // The in-memory log (this.log) equals the env's here: writeThrough wrote the tail first.
     const snap = nonEmptySnapshot(ready);
     let log = this.log;
     let snapMeta = this.snapMeta;
@@ -285,6 +353,7 @@ export class LmdbStore implements RaftStorage {
    * the snapshot is what a restart rebuilds from), then the env's metadata; older files go last. */
   private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
     if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
+    this.writeTailThrough();
     writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
     const entries = metadata.index < this.log.lastIndex ? readEntries(this.dbs, this.log, metadata.index + 1, this.log.lastIndex + 1, Number.POSITIVE_INFINITY) : [];
     this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries });
@@ -307,11 +376,13 @@ export class LmdbStore implements RaftStorage {
         { index, lastIndex: this.log.lastIndex, snapshotIndex: this.snapMeta.index },
       );
     }
+    this.writeTailThrough();
     let log = this.log;
     this.gate.run(() => {
       log = compactLog(this.dbs, log, index);
     });
     this.log = log;
+    this.envLog = log;
   }
 
   /** Waits for a WAL sync in flight, flushes the env and records the clean close (the env is then trusted after

@@ -1,5 +1,5 @@
 // Child of wal-store.test.ts: opens a store as boot `A`, writes a fixed history (entries over two terms, a
-// local snapshot, applied KV effects, a commit-only Ready), prints "ready", and waits to be killed with SIGKILL —
+// local snapshot, applied KV effects, a commit-only Ready, a Ready left in the store's tail), prints "ready", and waits to be killed with SIGKILL —
 // a crash without a clean close.
 import type { ConfState, Entry } from '../raft/types.ts';
 import { openStore } from './lmdb-store.ts';
@@ -23,6 +23,11 @@ function main(dir: string): void {
   store.compact(15);
   store.persist({ entries: upTo(21, 30, 2), hardState: { term: 2, vote: 'n1', commit: 20 } });
   store.persistAndApply({ entries: [], hardState: { term: 2, vote: 'n1', commit: 28 } }, (w) => w.setAppliedIndex(28));
+  // a Ready with nothing to apply: durable in the WAL, kept out of the env (the store's tail)
+  const tailWrite = store.prepare({ entries: upTo(31, 33, 2), hardState: { term: 2, vote: 'n1', commit: 30 } });
+  store.flushSync(tailWrite);
+  store.commit(tailWrite);
+  if (store.unwrittenEntries !== 3) throw new Error(`expected 3 entries in the tail, found ${store.unwrittenEntries}`);
   process.stdout.write('ready\n');
   setInterval(() => undefined, 1000);
 }

@@ -63,10 +63,10 @@ test('after a machine restart the env is rebuilt from the snapshot file and the 
     assert.equal(text(store.snapshot().data), 'snapshot at 20');
     assert.deepEqual(store.initialState().confState, CHILD_CONF);
     assert.equal(store.firstIndex(), 21, 'the log starts after the snapshot (the compaction margin is not kept)');
-    assert.equal(store.lastIndex(), 30);
-    assert.deepEqual(store.entries(21, 31, Infinity), Array.from({ length: 10 }, (_, k) => childEntry(21 + k, 2)));
+    assert.equal(store.lastIndex(), 33, 'the entries the child kept in its tail (never in the env) came from the WAL');
+    assert.deepEqual(store.entries(21, 34, Infinity), Array.from({ length: 13 }, (_, k) => childEntry(21 + k, 2)));
     assert.equal(store.term(20), 1);
-    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 28 }, 'the commit-only hard state was in the WAL (written, not flushed, yet on disk)');
+    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
     assert.equal(store.kv.appliedIndex(), 0, 'the state machine is empty: the node restores the snapshot and re-applies');
     assert.equal(store.kv.get('k'), undefined);
   } finally {
@@ -81,7 +81,9 @@ test('in the same boot a kill -9 leaves the env trusted: the applied state is ke
     assert.equal(store.kv.appliedIndex(), 28);
     assert.equal(store.kv.get('k')?.value, 'at 20');
     assert.equal(store.firstIndex(), 16, 'the compaction the env made is kept');
-    assert.equal(store.lastIndex(), 30);
+    assert.equal(store.lastIndex(), 33, 'the tail the child never wrote to the env is caught up from the WAL');
+    assert.deepEqual(store.entries(31, 34, Infinity), [31, 32, 33].map((i) => childEntry(i, 2)));
+    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
   } finally {
     await store.close();
   }
@@ -113,8 +115,8 @@ test('a dir written before the WAL existed is adopted: its env is trusted and se
   rmSync(join(dir, 'env-state.json'));
   const rebuilt = openStore(dir, { ...CHILD_ID, bootId: 'boot-C' });
   try {
-    assert.equal(rebuilt.lastIndex(), 30, 'the seeded WAL alone rebuilds the log');
-    assert.deepEqual(rebuilt.hardState(), { term: 2, vote: 'n1', commit: 28 });
+    assert.equal(rebuilt.lastIndex(), 33, 'the seeded WAL alone rebuilds the log');
+    assert.deepEqual(rebuilt.hardState(), { term: 2, vote: 'n1', commit: 30 });
     assert.equal(rebuilt.snapshot().metadata.index, 20);
   } finally {
     await rebuilt.close();

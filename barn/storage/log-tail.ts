@@ -1,0 +1,60 @@
+// Entries (and the hard state) that are durable in the WAL but not yet written to the env: a Ready that applies
+// nothing leaves its batch here instead of costing an env transaction of its own, and the next transaction that
+// applies entries (or takes a snapshot, or compacts) writes it first. RaftStorage reads are served from here
+// for indexes past the env's log. After a crash the env is caught up from the WAL (env-recovery.ts), so keeping
+// these in memory loses nothing.
+//
+// Ownership: LmdbStore only. The entries are contiguous and follow the env's last index.
+import type { Entry, HardState } from '../raft/types.ts';
+
+/** Past this many entries or bytes the store writes the tail through instead of growing it. */
+export const MAX_TAIL_ENTRIES = 1000;
+export const MAX_TAIL_BYTES = 4 * 1024 * 1024;
+
+export class LogTail {
+  private list: Entry[] = [];
+  private bytes = 0;
+  /** The newest hard state not yet in the env. */
+  hard: HardState | undefined;
+
+  get length(): number {
+    return this.list.length;
+  }
+
+  get full(): boolean {
+    return this.list.length >= MAX_TAIL_ENTRIES || this.bytes >= MAX_TAIL_BYTES;
+  }
+
+  /** Entries from `start` on replace what the tail holds from there (a conflicting suffix); `start` is at most one
+   * past the tail's end and after the env's last index (the caller checks). */
+  append(envLastIndex: number, start: number, fresh: readonly Entry[]): void {
+    const keep = start - envLastIndex - 1;
+    if (keep < this.list.length) {
+      for (const e of this.list.slice(keep)) this.bytes -= e.data.byteLength;
+      this.list.length = keep;
+    }
+    for (const e of fresh) {
+      this.list.push(e);
+      this.bytes += e.data.byteLength;
+    }
+  }
+
+  /** The entries with index in [lo, hi), `lo` past the env's last index. */
+  slice(envLastIndex: number, lo: number, hi: number): Entry[] {
+    return this.list.slice(lo - envLastIndex - 1, hi - envLastIndex - 1);
+  }
+
+  /** What the tail holds (to write it), unchanged. */
+  peek(): { entries: readonly Entry[]; hard: HardState | undefined } {
+    return { entries: this.list, hard: this.hard };
+  }
+
+  /** Empties the tail, returning what it held. */
+  take(): { entries: Entry[]; hard: HardState | undefined } {
+    const out = { entries: this.list, hard: this.hard };
+    this.list = [];
+    this.bytes = 0;
+    this.hard = undefined;
+    return out;
+  }
+}
