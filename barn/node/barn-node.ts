@@ -1,24 +1,25 @@
-// BarnNode: one member of a Barn cluster. It owns the Raft core (RawNode), the LMDB store, the watch hub and
-// the peer transport, and runs the Ready loop:
+// BarnNode: one member of a Barn cluster. It owns the Raft core (RawNode), the store (WAL + LMDB env), the
+// watch hub and the peer transport, and runs the Ready loop:
 //
 //   tick / message / proposal / read  →  schedule()  →  processReady():
-//     1. persist entries + hard state + snapshot AND apply the snapshot and committed entries with the applied
-//        index, all in ONE durable LMDB write transaction (group commit: every proposal that arrived since
-//        the last Ready shares this one fsync; a crash never applies an entry twice or loses one);
-//     2. send messages to peers (only after that transaction committed);
-//     3. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
-//        applied;
-//     4. advance().
+//     1. prepare: append the Ready's entries, hard state and snapshot to the write-ahead log; flush it when
+//        Raft needs it (entries, snapshot, new term or vote) — one fdatasync for every proposal that arrived
+//        since the last Ready (group commit);
+//     2. commit: the same batch AND the effects of the committed entries with the applied index in ONE LMDB
+//        transaction (a crash never applies an entry twice or loses one; with nothing to apply the batch may
+//        wait in the store's tail for the next transaction);
+//     3. send the other messages (votes, acks: only once what they promise is durable);
+//     4. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
+//        applied; advance().
 //
-// Level-triggered: processReady loops while the core has work. Everything in it is synchronous (LMDB writes
-// are synchronous), so no two Readys interleave.
+// Level-triggered: processReady loops while the core has work. One Ready at a time: while its flush runs on
+// libuv's pool (`writing`), the node keeps stepping messages, proposals and ticks (RawNode allows it; they come
+// in the next Ready) and takes no other Ready. A member without peers flushes small Readys on the loop.
 //
-// Three refinements of that order: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so
-// its own fsync overlaps the followers' (Raft thesis §10.2.1) — unless they would announce a term, vote or
-// commit not yet on disk (early-send.ts); step 1 is durable only when Raft needs it (new
-// entries, snapshot, term or vote — LmdbStore.persistAndApply): a Ready that only advances the commit index
-// and applies committed entries skips the meta-page flush; and a follower nobody waits on defers applying to
-// its next durable write or the next tick (deferred-apply.ts), so learning the commit index costs it no write.
+// Refinements: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so its own flush
+// overlaps the followers' (Raft thesis §10.2.1) — unless they would announce a term, vote or commit not yet on
+// disk (early-send.ts); and a follower nobody waits on defers applying to its next durable write or the next
+// tick (deferred-apply.ts), so learning the commit index costs it no write.
 import { RuninkError } from '../../common/error.ts';
 import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
@@ -273,7 +274,9 @@ export class BarnNode implements BarnService {
           this.flushThenFinish(rd, prepared, plan.committed, late);
           return;
         }
+        const end = this.metrics.persistSeconds.startTimer();
         this.store.flushSync(prepared);
+        end();
       }
       this.finishReady(rd, prepared, plan.committed, late);
     }

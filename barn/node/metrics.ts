@@ -14,10 +14,10 @@ export class NodeMetrics {
   readonly proposalsProposed = this.proposals.labels('proposed');
   readonly proposalsDropped = this.proposals.labels('dropped');
   readonly proposalsTimedOut = this.proposals.labels('timeout');
-  readonly writes = new Counter({ name: 'barn_ready_writes_total', help: 'Write transactions of Readys (durable=yes: entries, snapshot, term or vote, fsync; durable=no: commit index and applied effects only, meta page not flushed)', labelNames: ['durable'] as const, registers: [this.registry] });
+  readonly writes = new Counter({ name: 'barn_ready_writes_total', help: 'Readys written (durable=yes: entries, snapshot, term or vote, the write-ahead log flushed; durable=no: commit index and applied effects only, not flushed)', labelNames: ['durable'] as const, registers: [this.registry] });
   readonly durableWrites = this.writes.labels('yes');
   readonly deferredWrites = this.writes.labels('no');
-  readonly persistSeconds = new Histogram({ name: 'barn_persist_seconds', help: 'Write transaction of one Ready (durable or deferred, see barn_ready_writes_total)', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5], registers: [this.registry] });
+  readonly persistSeconds = new Histogram({ name: 'barn_persist_seconds', help: 'Write-ahead log flush (fdatasync) of one durable Ready', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5], registers: [this.registry] });
   readonly applySeconds = new Histogram({ name: 'barn_apply_seconds', help: 'Applying committed entries of one Ready', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1], registers: [this.registry] });
   readonly entriesPerReady = new Histogram({ name: 'barn_entries_per_persist', help: 'Entries made durable by one fsync (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
 
