@@ -11,7 +11,7 @@
 //             durably) gives the first segment its snapshot, hard state and entries.
 import type { Entry, HardState, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
-import { decodeJson, encodeJson } from './codec.ts';
+import { decodeJson, decodeU64, encodeJson } from './codec.ts';
 import { META, type StoreDbs } from './lmdb-env.ts';
 import { appendEntries, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
 import type { WalSeed } from './wal.ts';
@@ -28,6 +28,8 @@ export interface EnvRaftState {
   readonly log: LogState;
   readonly hardState: HardState;
   readonly snapshot: SnapshotMetadata;
+  /** The state machine's applied index (its entries can never be replaced). */
+  readonly applied: number;
 }
 
 export function readEnvRaftState(dbs: StoreDbs): EnvRaftState {
@@ -37,12 +39,15 @@ export function readEnvRaftState(dbs: StoreDbs): EnvRaftState {
     log: loadLog(dbs),
     hardState: hard === undefined ? EMPTY_HARD_STATE : decodeJson<HardState>(hard, 'hard state'),
     snapshot: snap === undefined ? EMPTY_SNAPSHOT : decodeJson<SnapshotMetadata>(snap, 'snapshot metadata'),
+    applied: decodeU64(dbs.meta.getBinary(META.kvApplied), 0),
   };
 }
 
-/** What the env lacks of the WAL when it is a prefix of it (a crash came between a WAL append or rotation
- * and the env transaction that follows): a newer snapshot (and whether the log must be reset to it: an
- * installed snapshot, not a local one), then entries. undefined when the env is not a prefix (then: rebuild). */
+/** What the env lacks of the WAL (a crash came between a WAL append or rotation and the env transaction that
+ * follows): a newer snapshot (and whether the log must be reset to it: an installed snapshot, not a local one),
+ * then the entries after the newest index both hold with the same term (by Log Matching, everything up to it
+ * agrees), which replace whatever the env holds after it (a conflicting suffix the WAL already replaced).
+ * undefined when the env cannot be brought in line this way (then: rebuild). */
 export interface CatchUp {
   readonly snapshot: SnapshotMetadata | undefined;
   readonly resetLog: boolean;
@@ -55,13 +60,14 @@ export function planCatchUp(env: EnvRaftState, wal: WalState): CatchUp | undefin
   const snapshot = walSnap.index > env.snapshot.index ? walSnap : undefined;
   const keepsLog = snapshot === undefined || (snapshot.index >= env.log.offsetIndex && snapshot.index <= env.log.lastIndex && logTerm(env.log, snapshot.index) === snapshot.term);
   const last = keepsLog ? env.log.lastIndex : walSnap.index;
+  if (last < walSnap.index) return undefined;
   const walLast = wal.entries.length > 0 ? (wal.entries.at(-1) as Entry).index : walSnap.index;
-  if (last > walLast || last < walSnap.index) return undefined;
-  if (last > walSnap.index) {
-    const own = wal.entries[last - walSnap.index - 1];
-    if (own === undefined || own.index !== last || own.term !== logTerm(env.log, last)) return undefined;
-  }
-  return { snapshot, resetLog: !keepsLog, entries: wal.entries.filter((e) => e.index > last) };
+  let agree = Math.min(last, walLast);
+  while (agree > walSnap.index && (wal.entries[agree - walSnap.index - 1] as Entry).term !== logTerm(env.log, agree)) agree--;
+  const entries = wal.entries.filter((e) => e.index > agree);
+  if (agree < last && agree < env.applied) return undefined; // an applied entry would be replaced: never written so
+  if (entries.length === 0 && last > agree) return undefined; // the env holds entries the WAL does not
+  return { snapshot, resetLog: !keepsLog, entries };
 }
 
 export function catchUp(dbs: StoreDbs, env: EnvRaftState, wal: WalState, plan: CatchUp): void {
