@@ -70,6 +70,10 @@ export function encodeCommand(command: Command): Uint8Array {
 
 export type DecodeResult = { readonly ok: true; readonly command: Command } | StateError;
 
+/** Shared by every decode: a non-streaming decode() keeps no state between calls, and a fatal error throws
+ * before anything is returned, so reuse cannot leak one command's bytes into the next. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Total: never throws. Checks size, UTF-8, JSON, shape and limits (see validateCommand). */
 export function decodeCommand(data: Uint8Array): DecodeResult {
   if (data.length > MAX_COMMAND_BYTES) {
@@ -77,7 +81,7 @@ export function decodeCommand(data: Uint8Array): DecodeResult {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    parsed = JSON.parse(UTF8.decode(data));
   } catch {
     return stateError('BARN_INVALID_COMMAND', 'command is not valid UTF-8 JSON');
   }

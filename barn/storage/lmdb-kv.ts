@@ -96,17 +96,38 @@ class LmdbKvReader implements KvReader {
   }
 }
 
-/** Valid only inside the write transaction it was created for; any use afterwards throws WRITER_CLOSED. */
+/** Valid only inside the write transaction it was created for; any use afterwards throws WRITER_CLOSED.
+ * Assumes it is the only writer of the kv tables and counters in its transaction (LmdbKv creates one per
+ * transaction): it remembers what it read or wrote of them instead of reading them again. */
 class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
   private open = true;
   /** Next sequence number per revision written in this transaction (several events may share a revision). */
   private readonly nextSeq = new Map<number, number>();
   /** Revision of the newest event, looked up on first use and forgotten when history is compacted. */
   private lastEventRevision: number | undefined;
+  /** Counters (META keys) as of this transaction: read once, then kept up to date by this writer's sets. */
+  private readonly counters = new Map<string, number>();
 
   protected override check(): void {
     super.check();
     if (!this.open) throw storageError(STORAGE_ERRORS.WRITER_CLOSED, 'this KvWriter belongs to a write transaction that has ended');
+  }
+
+  protected override counter(name: string): number {
+    let value = this.counters.get(name);
+    if (value === undefined) {
+      value = super.counter(name);
+      this.counters.set(name, value);
+    } else {
+      this.check();
+    }
+    return value;
+  }
+
+  private setCounter(name: string, value: number): void {
+    this.check();
+    this.dbs.meta.putSync(name, encodeU64(value));
+    this.counters.set(name, value);
   }
 
   end(): void {
@@ -136,20 +157,22 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
       });
     }
     this.lastEventRevision = rev;
-    let seq = this.nextSeq.get(rev);
-    if (seq === undefined) seq = this.dbs.history.getKeysCount({ start: historyKey(rev, 0), end: historyKey(rev + 1, 0) });
+    const seq = this.nextSeq.get(rev) ?? (rev > last ? 0 : this.storedEventCount(rev));
     this.dbs.history.putSync(historyKey(rev, seq), encodeJson(event));
     this.nextSeq.set(rev, seq + 1);
   }
 
+  /** Events already stored at `rev` (only asked for the newest event's revision: above it there are none). */
+  private storedEventCount(rev: number): number {
+    return this.dbs.history.getKeysCount({ start: historyKey(rev, 0), end: historyKey(rev + 1, 0) });
+  }
+
   setRevision(revision: number): void {
-    this.check();
-    this.dbs.meta.putSync(META.kvRevision, encodeU64(revision));
+    this.setCounter(META.kvRevision, revision);
   }
 
   setAppliedIndex(index: number): void {
-    this.check();
-    this.dbs.meta.putSync(META.kvApplied, encodeU64(index));
+    this.setCounter(META.kvApplied, index);
   }
 
   /** Drops events below `revision` and sets the compaction point to exactly `revision`, even below the current
@@ -158,7 +181,7 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
     this.check();
     const doomed = [...this.dbs.history.getKeys({ end: historyKey(Math.max(0, Math.ceil(revision)), 0) })];
     for (const key of doomed) this.dbs.history.removeSync(key);
-    this.dbs.meta.putSync(META.kvCompacted, encodeU64(revision));
+    this.setCounter(META.kvCompacted, revision);
     this.lastEventRevision = undefined;
     this.nextSeq.clear();
   }
