@@ -23,15 +23,17 @@
 import { RuninkError } from '../../common/error.ts';
 import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
+import { applyCommitted, restoreInto, type Applied } from './apply-committed.ts';
 import { coveringCommit, DeferredApply } from './deferred-apply.ts';
+import { handOffLeadership } from './hand-off.ts';
 import { housekeeping } from './housekeeping.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
 import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
-import { applyEntry, type ApplyResult } from '../state/apply.ts';
+import type { ApplyResult } from '../state/apply.ts';
 import { encodeCommand, type Command } from '../state/commands.ts';
-import { restoreSnapshot, writeSnapshot } from '../state/snapshot.ts';
+import { writeSnapshot } from '../state/snapshot.ts';
 import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
@@ -39,13 +41,15 @@ import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
 import { openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
 import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
-import { newRequestId, unwrap, wrap } from './envelope.ts';
+import { newRequestId, wrap } from './envelope.ts';
 import { MemberBook } from './member-book.ts';
 import { NodeMetrics } from './metrics.ts';
 import { ReadBatches } from './read-batches.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
 export { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
+
+const NOTHING_APPLIED: Applied = { events: [], done: [] };
 
 /** See flushOnLoop. */
 const SMALL_READY_ENTRIES = 2;
@@ -89,7 +93,7 @@ export class BarnNode implements BarnService {
     this.recoverStateMachine();
     this.book = new MemberBook(this.store.kv, options.initialMembers);
     this.hub = new WatchHub(this.store.kv);
-    this.lastSnapshotIndex = this.store.snapshot().metadata.index;
+    this.lastSnapshotIndex = this.store.snapshotMetadata().index;
     this.reads = new ReadBatches(options.id, options.requestTimeoutMs ?? 5000);
     const timedOut = (): void => this.metrics.proposalsTimedOut.inc();
     this.waiters = new Waiters(options.requestTimeoutMs ?? 5000, timedOut);
@@ -225,22 +229,11 @@ export class BarnNode implements BarnService {
   async removeMember(id: string): Promise<readonly MemberInfo[]> {
     const current = this.members();
     if (!current.some((m) => m.id === id)) throw new RuninkError('BARN_UNKNOWN_MEMBER', `no member ${id}; see GET /v1/members`, { id });
-    if (id === this.leader()) await this.handOffLeadership(id, current);
+    if (id === this.leader()) {
+      const host = { id: this.id, leader: () => this.leader(), transferTo: (to: NodeId): void => { this.raw.transferLeadership(to); this.schedule(); } };
+      await handOffLeadership(host, id, current, this.options.requestTimeoutMs ?? 5000);
+    }
     return this.changeMembership({ changes: [{ type: 'remove-node', nodeId: id }], transition: 'auto', context: '{}' });
-  }
-
-  private async handOffLeadership(from: NodeId, members: readonly MemberInfo[]): Promise<void> {
-    const to = members.find((m) => m.role === 'voter' && m.id !== from)?.id;
-    if (to === undefined) throw new RuninkError('BARN_BAD_REQUEST', `cannot remove ${from}: it is the only voter`, { id: from });
-    if (from === this.id) {
-      this.raw.transferLeadership(to);
-      this.schedule();
-    }
-    const deadline = Date.now() + (this.options.requestTimeoutMs ?? 5000);
-    while (this.leader() === from || this.leader() === '') {
-      if (Date.now() > deadline) throw new RuninkError('BARN_TIMEOUT', `leadership did not move away from ${from} in time; retry`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
   }
 
   // ---- the loop ----------------------------------------------------------------------------------------
@@ -329,7 +322,7 @@ export class BarnNode implements BarnService {
     this.reads.onReadStates(rd.readStates);
     this.raw.advance();
     this.reads.serve(this.store.kv.appliedIndex());
-    this.updateGauges(rd);
+    this.metrics.observeReady(rd, this.store.kv);
   }
 
   /** Someone on this node needs the state machine current: it leads, or a write, read or watch waits. */
@@ -340,42 +333,26 @@ export class BarnNode implements BarnService {
   /** The env transaction of a Ready (LmdbStore.commit): the prepared batch (entries, hard state, snapshot; none
    * when nothing needs writing) and the effects of `committed` with the applied index. Votes and acks are sent
    * only after the batch is durable. */
-  private commit(rd: Ready | undefined, prepared: PreparedWrite | undefined, committed: readonly Entry[]): { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> } {
-    const done: Array<{ requestId: string; result: ApplyResult }> = [];
-    if (prepared === undefined) return { events: [], done };
+  private commit(rd: Ready | undefined, prepared: PreparedWrite | undefined, committed: readonly Entry[]): Applied {
+    if (prepared === undefined) return NOTHING_APPLIED;
     // Nothing to apply: the batch may wait in the store's tail for the next transaction (LmdbStore.commit).
     const nothingToApply = committed.length === 0 && rd?.snapshot === undefined;
-    const events = this.store.commit(prepared, nothingToApply ? undefined : (w) => {
-      const out: KvEvent[] = [];
-      if (rd?.snapshot !== undefined && rd.snapshot.metadata.index > w.appliedIndex()) {
-        const restored = restoreSnapshot(w, rd.snapshot.data);
-        if (!restored.ok) throw new RuninkError('BARN_BAD_SNAPSHOT', restored.message);
-        w.setConfState(rd.snapshot.metadata.confState);
-      }
+    const applied = this.store.commit(prepared, nothingToApply ? undefined : (w) => {
       const applyEnd = this.metrics.applySeconds.startTimer();
-      for (const entry of committed) {
-        if (entry.index <= w.appliedIndex()) continue;
-        if (entry.type === 'conf-change') {
-          out.push(...this.applyConfChange(entry, w));
-          continue;
-        }
-        const { requestId, command } = unwrap(entry.data);
-        const result = applyEntry(w, entry.index, command);
-        if (result.ok) out.push(...result.events);
-        if (requestId !== undefined) done.push({ requestId, result });
+      try {
+        return applyCommitted(w, rd?.snapshot, committed, (e, tw) => this.applyConfChange(e, tw));
+      } finally {
+        applyEnd();
       }
-      applyEnd();
-      return out;
-    }) ?? [];
+    });
     (prepared.durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
-    if (rd === undefined) return { events, done };
-    if (rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
-    if (rd.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
-    return { events, done };
+    if (rd !== undefined && rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
+    if (rd?.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
+    return applied ?? NOTHING_APPLIED;
   }
 
   /** Step 4: watchers and waiting callers learn about what the transaction applied. */
-  private afterApply(rd: Ready | undefined, committed: readonly Entry[], applied: { events: KvEvent[]; done: Array<{ requestId: string; result: ApplyResult }> }): void {
+  private afterApply(rd: Ready | undefined, committed: readonly Entry[], applied: Applied): void {
     if (rd?.snapshot !== undefined) this.hub.resync();
     this.hub.notify(applied.events);
     for (const { requestId, result } of applied.done) this.waiters.resolve(requestId, result);
@@ -446,31 +423,17 @@ export class BarnNode implements BarnService {
 
   // ---- helpers -----------------------------------------------------------------------------------------
 
+  /** A crash after persisting a snapshot but before restoring the KV from it, or an env rebuilt from the WAL:
+   * restore now. The snapshot file is read only then. */
   private recoverStateMachine(): void {
-    // A crash after persisting a snapshot but before restoring the KV from it: restore now.
+    if (this.store.snapshotMetadata().index <= this.store.kv.appliedIndex()) return;
     const snap = this.store.snapshot();
-    if (snap.metadata.index > this.store.kv.appliedIndex() && snap.data.length > 0) {
-      this.store.kv.write((w) => {
-        const r = restoreSnapshot(w, snap.data);
-        if (!r.ok) throw new RuninkError('BARN_BAD_SNAPSHOT', r.message);
-        w.setConfState(snap.metadata.confState);
-      });
-    }
+    if (snap.data.length > 0) this.store.kv.write((w) => restoreInto(w, snap));
   }
 
   /** The leader as this node knows it (no status() here: on a leader that builds every peer's progress). */
   private leader(): NodeId {
     return this.raw.raft.lead;
-  }
-
-  private updateGauges(rd: Ready): void {
-    if (rd.hardState) {
-      this.metrics.term.set(rd.hardState.term);
-      this.metrics.commitIndex.set(rd.hardState.commit);
-    }
-    if (rd.softState) this.metrics.isLeader.set(rd.softState.role === 'leader' ? 1 : 0);
-    this.metrics.appliedIndex.set(this.store.kv.appliedIndex());
-    this.metrics.revision.set(this.store.kv.revision());
   }
 }
 

@@ -1,6 +1,7 @@
 // Prometheus metrics of one Barn node (prom-client, a registry per node so several nodes can live in one
 // process in tests).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Ready } from '../raft/types.ts';
 
 export class NodeMetrics {
   readonly registry = new Registry();
@@ -20,6 +21,17 @@ export class NodeMetrics {
   readonly persistSeconds = new Histogram({ name: 'barn_persist_seconds', help: 'Write-ahead log flush (fdatasync) of one durable Ready', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5], registers: [this.registry] });
   readonly applySeconds = new Histogram({ name: 'barn_apply_seconds', help: 'Applying committed entries of one Ready', buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1], registers: [this.registry] });
   readonly entriesPerReady = new Histogram({ name: 'barn_entries_per_persist', help: 'Entries made durable by one fsync (group commit)', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry] });
+
+  /** Gauges after a Ready: term, commit index and role from the Ready, applied index and revision from the KV. */
+  observeReady(rd: Ready, kv: { appliedIndex(): number; revision(): number }): void {
+    if (rd.hardState) {
+      this.term.set(rd.hardState.term);
+      this.commitIndex.set(rd.hardState.commit);
+    }
+    if (rd.softState) this.isLeader.set(rd.softState.role === 'leader' ? 1 : 0);
+    this.appliedIndex.set(kv.appliedIndex());
+    this.revision.set(kv.revision());
+  }
 
   async expose(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };

@@ -29,25 +29,13 @@ import { META, WriteGate, syncEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type LogState } from './lmdb-log.ts';
 import { LogTail } from './log-tail.ts';
+import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
 
-/** A batch between prepare() and commit(): in the WAL, not yet in the env. */
-export interface PreparedWrite {
-  readonly batch: PersistBatch;
-  /** Raft needs it durable before anything acts on it (flush() waits for the fsync). */
-  readonly durable: boolean;
-}
-
-/** What one Ready asks to make durable (the `entries`, `hardState` and `snapshot` of raft's Ready). */
-export interface PersistBatch {
-  readonly entries: readonly Entry[];
-  readonly hardState?: HardState;
-  readonly snapshot?: Snapshot;
-}
-
 export { openStore, type OpenStoreOptions } from './open-store.ts';
+export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 
 const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 
@@ -124,6 +112,12 @@ export class LmdbStore implements RaftStorage {
   firstIndex(): number {
     this.gate.assertOpen();
     return this.log.offsetIndex + 1;
+  }
+
+  /** The current snapshot's metadata (no file read). */
+  snapshotMetadata(): SnapshotMetadata {
+    this.gate.assertOpen();
+    return this.snapMeta;
   }
 
   /** Reads the current snapshot's file whole (only sending one to a follower or restoring needs the bytes). */
@@ -437,28 +431,6 @@ export class LmdbStore implements RaftStorage {
     const raw = this.dbs.meta.getBinary(key);
     return raw === undefined ? undefined : decodeJson<T>(raw, what);
   }
-}
-
-/** Raft's MustSync: entries, a snapshot, or a new term or vote must be durable before the node acts on them
- * (acks, votes); a change of the commit index alone need not be. */
-export function mustSync(ready: PersistBatch, persisted: HardState): boolean {
-  if (ready.entries.length > 0) return true;
-  if (ready.snapshot !== undefined && ready.snapshot.metadata.index > 0) return true;
-  const hs = ready.hardState;
-  return hs !== undefined && (hs.term !== persisted.term || hs.vote !== persisted.vote);
-}
-
-function copyHardState(hs: HardState): HardState {
-  return { term: hs.term, vote: hs.vote, commit: hs.commit };
-}
-
-function nonEmptySnapshot(ready: PersistBatch): Snapshot | undefined {
-  return ready.snapshot !== undefined && ready.snapshot.metadata.index > 0 ? ready.snapshot : undefined;
-}
-
-function isEmptyBatch(ready: PersistBatch): boolean {
-  const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0;
-  return ready.entries.length === 0 && ready.hardState === undefined && !snap;
 }
 
 /** The log's in-memory view after a write transaction, adopted only once it has committed. */
