@@ -10,6 +10,7 @@
 // is trusted when it was last written in this boot, or closed cleanly since; otherwise it is rebuilt.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir } from './fs-sync.ts';
 
 export const ENV_STATE_FILE = 'env-state.json';
 
@@ -54,14 +55,7 @@ export function writeEnvState(dir: string, state: EnvState, noSync: boolean): vo
     closeSync(fd);
   }
   renameSync(tmp, path);
-  if (!noSync) {
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
-  }
+  if (!noSync) fsyncDir(dir);
 }
 
 /** The env written in `state` may be used as it is in boot `bootId`. */

@@ -1,7 +1,7 @@
 // Opening a store: the dir lock, the WAL (its identity checked before anything is written), whether the env is
 // trusted (env-trust.ts), the env opened, removed and rebuilt, or caught up from the WAL (env-recovery.ts), and
 // the WAL created from the env for a dir that has none.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfState } from '../raft/types.ts';
 import { encodeJson } from './codec.ts';
@@ -12,6 +12,7 @@ import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { META, STORE_FORMAT, WriteGate, openEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbStore } from './lmdb-store.ts';
 import { createWal, openWal, type OpenedWal, type Wal } from './wal.ts';
+import { fsyncDir } from './fs-sync.ts';
 
 export interface OpenStoreOptions {
   readonly clusterId: string;
@@ -99,14 +100,6 @@ function removeEnvFiles(dir: string, noSync: boolean): void {
   if (!noSync) fsyncDir(dir);
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
   const meta = new Map<string, Buffer>();
@@ -116,4 +109,3 @@ function bootstrapMeta(confState: ConfState | undefined): Map<string, Buffer> {
   }
   return meta;
 }
-

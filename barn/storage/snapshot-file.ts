@@ -9,8 +9,9 @@
 //   3. After that commit (and when the store opens) every other snapshot file is removed.
 // A crash between 1 and 2 leaves a file nobody points at (removed at the next open); a crash between 2 and 3
 // leaves the previous snapshot's file (likewise). The file named by the committed metadata always exists.
-import { closeSync, fdatasyncSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fsyncDir, writeAll } from './fs-sync.ts';
 
 /** What a snapshot producer writes into (barn/state/snapshot.ts SnapshotOutput has the same shape). */
 export interface SnapshotFileOutput {
@@ -47,7 +48,7 @@ export function writeSnapshotFile(dir: string, index: number, noSync: boolean, p
   }
   closeSync(fd);
   renameSync(tmp, path);
-  if (!noSync) syncDir(dir);
+  if (!noSync) fsyncDir(dir);
 }
 
 /** The bytes of the snapshot at `index`, or undefined when there is no such file. */
@@ -67,19 +68,5 @@ export function removeOtherSnapshotFiles(dir: string, keep: number): void {
     if (m === null) continue;
     if (m[2] === undefined && Number(m[1]) === keep) continue;
     rmSync(join(dir, name), { force: true });
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done, position + done);
-}
-
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -15,12 +15,13 @@
 //            under its final name on return), then switches appends to it and deletes older segments.
 //   open     reads the newest segment; a torn tail (cut-short or bad-CRC frame: a crash while appending) is cut
 //            off — the file truncated to its last good frame and zero-filled again — and reported.
-import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Entry, HardState, SnapshotMetadata } from '../raft/types.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { decodeFrames, encodeRecords, type WalHeader, type WalRecord } from './wal-codec.ts';
 import { replayRecords, type WalState } from './wal-replay.ts';
+import { fsyncDir, writeAll } from './fs-sync.ts';
 
 /** Bytes a new segment is preallocated to (a sparse file of zeros; it grows past this if needed). Opening
  * reads the newest segment whole, so this bounds that read: one snapshot interval of entries (50,000 by
@@ -267,18 +268,4 @@ function checkIdentity(path: string, have: WalHeader, want: WalIdentity): void {
       `"${want.clusterId}" as node "${want.nodeId}". Nothing was changed. Start this node with --data-dir pointing at its own directory.`,
     { segment: path, clusterId: have.clusterId, nodeId: have.nodeId, wantClusterId: want.clusterId, wantNodeId: want.nodeId },
   );
-}
-
-function writeAll(fd: number, buf: Uint8Array, position: number): void {
-  let done = 0;
-  while (done < buf.byteLength) done += writeSync(fd, buf, done, buf.byteLength - done, position + done);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
