@@ -107,6 +107,9 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
   private lastEventRevision: number | undefined;
   /** Counters (META keys) as of this transaction: read once, then kept up to date by this writer's sets. */
   private readonly counters = new Map<string, number>();
+  /** Counters set in this transaction, written once at end(): only the last value of a transaction is ever
+   * visible, so one put each (not one per entry) commits the same state. */
+  private readonly dirty = new Set<string>();
 
   protected override check(): void {
     super.check();
@@ -126,11 +129,15 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
 
   private setCounter(name: string, value: number): void {
     this.check();
-    this.dbs.meta.putSync(name, encodeU64(value));
     this.counters.set(name, value);
+    this.dirty.add(name);
   }
 
+  /** Called by LmdbKv before its transaction commits (also when fn threw: the transaction aborts anyway). */
   end(): void {
+    if (!this.open) return;
+    for (const name of this.dirty) this.dbs.meta.putSync(name, encodeU64(this.counters.get(name) as number));
+    this.dirty.clear();
     this.open = false;
   }
 
