@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RuninkError } from '../common/error.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import type { Output } from './output.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -29,4 +31,19 @@ export function readToken(file: string | undefined, flag: string, usage: string)
   }
   if (token === '') throw new RuninkError('CLI_USAGE', `${file} is empty: put the bearer token in it`);
   return token;
+}
+
+export type Subcommand = (argv: string[], o: Output) => Promise<ExitCode>;
+
+/** `runi VERB SUB …`: runs the handler named by the first argument with the rest; `--help`/`-h` prints `usage`;
+ * a missing or unknown subcommand is CLI_USAGE. */
+export async function runSubcommand(argv: string[], o: Output, handlers: Readonly<Record<string, Subcommand>>, usage: string): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') {
+    o.out(`${usage}\n`);
+    return EXIT.ok;
+  }
+  const handler = sub === undefined || !Object.hasOwn(handlers, sub) ? undefined : handlers[sub];
+  if (handler === undefined) throw usageError(sub === undefined ? 'missing subcommand' : `unknown subcommand \`${sub}\``, usage);
+  return handler(rest, o);
 }

@@ -5,7 +5,7 @@ import { AgentDaemon } from '../../agent/daemon/agent-daemon.ts';
 import { confinedLauncher } from '../../agent/daemon/confined-launcher.ts';
 import { DEFAULT_BACKOFF } from '../../agent/daemon/converge.ts';
 import { processLauncher } from '../../agent/daemon/process-launcher.ts';
-import { parse, readToken, usageError } from '../args.ts';
+import { parse, readToken, runSubcommand, usageError } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 
@@ -32,18 +32,8 @@ Example:
   runi agent start --barn http://127.0.0.1:7001 --node-id a1 --labels region=eu-central \\
     --data-root /var/lib/runi --token-file token --capacity cpu=4,memory=8Gi --metrics-listen 127.0.0.1:9100`;
 
-export async function agent(argv: string[], o: Output): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'start':
-      return start(rest, o);
-    case '--help':
-    case '-h':
-      o.out(`${usage}\n`);
-      return EXIT.ok;
-    default:
-      throw usageError(sub === undefined ? 'missing subcommand' : `unknown subcommand \`${sub}\``, usage);
-  }
+export function agent(argv: string[], o: Output): Promise<ExitCode> {
+  return runSubcommand(argv, o, { start }, usage);
 }
 
 /** `k=v,k2=v2` → record; every pair needs a non-empty key. */

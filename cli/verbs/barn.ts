@@ -4,7 +4,7 @@ import { RuninkError } from '../../common/error.ts';
 import { BarnClient } from '../../barn/client.ts';
 import { startBarn } from '../../barn/node/serve.ts';
 import type { MemberInfo } from '../../barn/node/service.ts';
-import { parse, readToken, usageError } from '../args.ts';
+import { parse, readToken, runSubcommand, usageError } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { json, type Output } from '../output.ts';
 
@@ -23,22 +23,8 @@ Examples:
   runi barn start --id n1 --listen 127.0.0.1:7001 --peers n1=http://127.0.0.1:7001 --data-dir /var/lib/barn --token-file token
   runi barn status --barn http://127.0.0.1:7001 --token-file token`;
 
-export async function barn(argv: string[], o: Output): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'start':
-      return start(rest, o);
-    case 'status':
-      return status(rest, o);
-    case 'members':
-      return members(rest, o);
-    case '--help':
-    case '-h':
-      o.out(`${usage}\n`);
-      return EXIT.ok;
-    default:
-      throw usageError(sub === undefined ? 'missing subcommand' : `unknown subcommand \`${sub}\``, usage);
-  }
+export function barn(argv: string[], o: Output): Promise<ExitCode> {
+  return runSubcommand(argv, o, { start, status, members }, usage);
 }
 
 export function parsePeers(text: string): MemberInfo[] {

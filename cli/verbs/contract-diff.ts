@@ -7,7 +7,7 @@ import { diffContracts } from '../../contracts/diff/diff-contracts.ts';
 import { formatContractDiff, missingMajorBumpProblem } from '../../contracts/diff/format-contract-diff.ts';
 import { validateContract } from '../../contracts/odcs/validate-contract.ts';
 import { parseYaml } from '../../contracts/yaml-source.ts';
-import { parse, usageError } from '../args.ts';
+import { parse, runSubcommand, usageError } from '../args.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { json, paint, printProblems, type Output } from '../output.ts';
 
@@ -22,11 +22,12 @@ without a major version bump is an error. Exits 1 on a breaking change.
 Example:
   runi contract diff old/orders.odcs.yaml contracts/orders.odcs.yaml`;
 
-export async function contract(argv: string[], o: Output): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  if (sub === '--help' || sub === '-h') return o.out(`${usage}\n`), EXIT.ok;
-  if (sub !== 'diff') throw usageError(sub === undefined ? 'missing subcommand' : `unknown subcommand \`${sub}\``, usage);
-  const { values, positionals } = parse(rest, { json: { type: 'boolean' } }, usage);
+export function contract(argv: string[], o: Output): Promise<ExitCode> {
+  return runSubcommand(argv, o, { diff }, usage);
+}
+
+async function diff(argv: string[], o: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } }, usage);
   if (values.help) return o.out(`${usage}\n`), EXIT.ok;
   if (positionals.length !== 2) throw usageError('expected two files: OLD NEW', usage);
   const [oldFile, newFile] = positionals as [string, string];
