@@ -1,12 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BarnClient } from '../../barn/client.ts';
 import type { AgentLease, AgentRecord } from '../../contracts/agent-record.ts';
 import { AgentLeaseKeeper } from './lease.ts';
-import { testBarn } from './test-support.ts';
+import { tempBarn } from './test-support.ts';
 
 const KEY = '/runink/agents/a1';
 const TTL = 600;
@@ -23,13 +20,7 @@ async function holder(client: BarnClient): Promise<AgentLease> {
 }
 
 test('a second session waits while the lease is renewed and takes it over once renewals stop for a ttl', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'runi-lease-'));
-  const { barn, client } = await testBarn(join(dir, 'barn'));
-  t.after(async () => {
-    await client.close();
-    await barn.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { client } = await tempBarn(t, 'runi-lease-');
   const a = keeper(client, 'A');
   await a.acquire();
   assert.equal((await holder(client)).session, 'A');
@@ -52,13 +43,7 @@ test('a second session waits while the lease is renewed and takes it over once r
 });
 
 test('a lease whose holder is known dead is taken at once, and a released one too', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'runi-lease-'));
-  const { barn, client } = await testBarn(join(dir, 'barn'));
-  t.after(async () => {
-    await client.close();
-    await barn.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { client } = await tempBarn(t, 'runi-lease-');
   await keeper(client, 'crashed').acquire();
   const started = Date.now();
   const b = keeper(client, 'B', (s) => s === 'crashed');

@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { domainKey, domainPrefix } from '../../barn/state/domain-keys.ts';
 import { RUNINK_API_VERSION, type RunRecord } from '../../contracts/placement.ts';
 import type { LineageSink } from '../lineage/lineage-sink.ts';
 import type { RunEvent } from '../lineage/openlineage-types.ts';
 import { finishRun, runKey, startRun, storeLineage } from './run-reporter.ts';
-import { testBarn } from './test-support.ts';
+import { tempBarn } from './test-support.ts';
 
 const SCENARIO = 'orders-bronze/ingest-raw-orders';
 
@@ -17,13 +14,7 @@ function record(runId: string, fence: number): RunRecord {
 }
 
 test('a run starts only under the current fence: a changed, moved or deleted placement refuses it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'runi-fence-'));
-  const { barn, client } = await testBarn(join(dir, 'barn'));
-  t.after(async () => {
-    await client.close();
-    await barn.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { client } = await tempBarn(t, 'runi-fence-');
   const onA1 = domainKey({ kind: 'placement', agent: 'a1', scenario: SCENARIO });
   const onA2 = domainKey({ kind: 'placement', agent: 'a2', scenario: SCENARIO });
   const put = async (key: string, value: unknown): Promise<number> => {
@@ -57,13 +48,7 @@ test('a run starts only under the current fence: a changed, moved or deleted pla
 });
 
 test('lineage events are stored once each, and only new ones go to the OpenLineage sink', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'runi-lineage-'));
-  const { barn, client } = await testBarn(join(dir, 'barn'));
-  t.after(async () => {
-    await client.close();
-    await barn.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { client } = await tempBarn(t, 'runi-lineage-');
   const posted: string[] = [];
   const sink: LineageSink = { emit: async (e) => void posted.push(e.eventType ?? ''), close: async () => {} };
   const event = (eventType: RunEvent['eventType']): RunEvent => ({ eventType, eventTime: '2026-01-01T00:00:00Z', run: { runId: 'run-1' }, job: { namespace: 'n', name: 'j' }, producer: 'p', schemaURL: 's' }) as RunEvent;

@@ -86,6 +86,18 @@ export async function testBarn(dataDir: string, opts: { port?: number; retainRev
   return { barn, client };
 }
 
+/** testBarn on a fresh temp dir (prefix `prefix`), closed and removed when test `t` ends. */
+export async function tempBarn(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<{ barn: RunningBarn; client: BarnClient }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const started = await testBarn(join(dir, 'barn'));
+  t.after(async () => {
+    await started.client.close();
+    await started.barn.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return started;
+}
+
 /** /runink/pipelines/<pipeline> as the reconciler stores it; `patch` rewrites its scenarios (e.g. a new spec hash),
  * `herds` replaces the herd specs stored with it (e.g. another isolation level). */
 export async function storePipeline(w: TestWorld, pipeline: string, commit = COMMIT, patch: (s: ScenarioSpec) => ScenarioSpec = (s) => s, herds: DesiredState['herds'] = w.state.herds): Promise<void> {
