@@ -82,7 +82,18 @@ export function readEntries(dbs: StoreDbs, state: LogState, lo: number, hi: numb
 /** Appends entries after etcd's rules: entries at or below offsetIndex are skipped, an existing suffix from the
  * first new index on is replaced (the conflicting suffix is truncated), a hole after lastIndex is an error. */
 export function appendEntries(dbs: StoreDbs, state: LogState, entries: readonly Entry[]): LogState {
-  const plan = planAppend(state, entries);
+  return appendPlanned(dbs, state, planAppend(state, entries));
+}
+
+/** What appending entries does to a log, decided without writing: from `start` on, `fresh` replaces the log. */
+export interface AppendPlan {
+  readonly start: number;
+  readonly fresh: readonly Entry[];
+  readonly next: LogState;
+}
+
+/** Writes a plan made by planAppend against exactly `state`; returns the log after it. */
+export function appendPlanned(dbs: StoreDbs, state: LogState, plan: AppendPlan | undefined): LogState {
   if (plan === undefined) return state;
   removeRange(dbs, plan.start, state.lastIndex);
   for (const e of plan.fresh) dbs.log.putSync(u64Key(e.index), encodeEntry(e));
@@ -91,7 +102,7 @@ export function appendEntries(dbs: StoreDbs, state: LogState, entries: readonly 
 
 /** The checks and the resulting shape of appendEntries, without writing (undefined: nothing to append). Throws
  * LOG_GAP or TERM_REGRESSION. */
-export function planAppend(state: LogState, entries: readonly Entry[]): { start: number; fresh: readonly Entry[]; next: LogState } | undefined {
+export function planAppend(state: LogState, entries: readonly Entry[]): AppendPlan | undefined {
   checkContiguous(entries);
   const first = entries[0];
   if (first === undefined) return undefined;

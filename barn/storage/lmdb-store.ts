@@ -27,7 +27,7 @@ import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { writeEnvState } from './env-trust.ts';
 import { META, WriteGate, syncEnv, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
-import { appendEntries, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type LogState } from './lmdb-log.ts';
+import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
 import { LogTail } from './log-tail.ts';
 import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
@@ -52,6 +52,9 @@ export class LmdbStore implements RaftStorage {
   private readonly gate: WriteGate;
   private readonly noSync: boolean;
   private prepared: PreparedWrite | undefined;
+  /** The prepared batch's entries as planned against the log by prepare() (the log does not change before
+   * commit: one prepared write at a time, and compact/snapshot refuse while one is). */
+  private preparedAppend: AppendPlan | undefined;
   /** The log as Raft sees it: the env's log (envLog) followed by the tail. */
   private log: LogState;
   /** The log as the env holds it. */
@@ -187,7 +190,8 @@ export class LmdbStore implements RaftStorage {
       this.checkNewer(snap.metadata.index, this.snapMeta);
       log = resetShape(snap.metadata.index, snap.metadata.term);
     }
-    log = planAppend(log, ready.entries)?.next ?? log;
+    const plan = planAppend(log, ready.entries);
+    log = plan?.next ?? log;
     if (ready.hardState !== undefined && ready.hardState.commit > log.lastIndex) {
       throw storageError(
         STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
@@ -203,6 +207,7 @@ export class LmdbStore implements RaftStorage {
     ];
     if (records.length > 0) this.wal.append(records);
     this.prepared = { batch: ready, durable: mustSync(ready, this.hard) };
+    this.preparedAppend = plan;
     return this.prepared;
   }
 
@@ -229,6 +234,7 @@ export class LmdbStore implements RaftStorage {
       return result;
     } finally {
       this.prepared = undefined;
+      this.preparedAppend = undefined;
     }
   }
 
@@ -236,7 +242,7 @@ export class LmdbStore implements RaftStorage {
    * full. Returns whether it did. */
   private keepInTail(batch: PersistBatch): boolean {
     if (nonEmptySnapshot(batch) !== undefined || this.tail.full) return false;
-    const plan = planAppend(this.log, batch.entries);
+    const plan = this.preparedAppend;
     if (plan !== undefined && plan.start <= this.envLog.lastIndex) return false;
     if (plan !== undefined) {
       this.tail.append(this.envLog.lastIndex, plan.start, plan.fresh);
@@ -244,7 +250,7 @@ export class LmdbStore implements RaftStorage {
     }
     if (batch.hardState !== undefined) {
       this.hard = copyHardState(batch.hardState);
-      this.tail.hard = this.hard;
+      this.tail.hardPending = true;
     }
     return true;
   }
@@ -252,13 +258,13 @@ export class LmdbStore implements RaftStorage {
   /** One env transaction: the tail, the batch, then `apply`. */
   private writeThrough<T>(batch: PersistBatch, apply: ((w: LmdbKvWriter) => T) | undefined): T | undefined {
     let next: PendingLog | undefined;
-    const held = this.tail.length > 0 || this.tail.hard !== undefined;
+    const held = this.tail.held;
     const result = this.gate.run(() => {
       if (held) this.writeTail();
       if (!isEmptyBatch(batch)) next = this.writeBatch(batch);
       return apply === undefined ? undefined : this.kv.writeInCurrentTxn(apply);
     });
-    if (held) this.tail.take();
+    if (held) this.tail.clear();
     if (next !== undefined) this.adopt(next);
     this.envLog = this.log;
     return result;
@@ -266,22 +272,22 @@ export class LmdbStore implements RaftStorage {
 
   /** Inside a transaction: the tail's entries and hard state into the env (they match the in-memory log). */
   private writeTail(): void {
-    const { entries, hard } = this.tail.peek();
-    if (entries.length > 0) appendEntries(this.dbs, this.envLog, entries);
-    if (hard !== undefined) this.dbs.meta.putSync(META.hardState, encodeJson(hard));
+    if (this.tail.length > 0) appendEntries(this.dbs, this.envLog, this.tail.entries);
+    if (this.tail.hardPending) this.dbs.meta.putSync(META.hardState, encodeJson(this.hard));
   }
 
   /** Writes the tail to the env in a transaction of its own (before operations that work on the env alone). */
   private writeTailThrough(): void {
-    if (this.tail.length === 0 && this.tail.hard === undefined) return;
+    if (!this.tail.held) return;
     this.gate.run(() => this.writeTail());
-    this.tail.take();
+    this.tail.clear();
     this.envLog = this.log;
   }
 
   /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */
   private writeBatch(ready: PersistBatch): PendingLog {
-    // The in-memory log (this.log) equals the env's here: writeThrough wrote the tail first.
+    // The in-memory log (this.log) equals the env's here: writeThrough wrote the tail first. The entries go as
+    // prepare() planned them against this.log (or the snapshot's reset log, which resetLog gives again).
     const snap = nonEmptySnapshot(ready);
     let log = this.log;
     let snapMeta = this.snapMeta;
@@ -292,7 +298,7 @@ export class LmdbStore implements RaftStorage {
       log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
       snapMeta = snap.metadata;
     }
-    log = appendEntries(this.dbs, log, ready.entries);
+    log = appendPlanned(this.dbs, log, this.preparedAppend);
     if (hard !== undefined) this.dbs.meta.putSync(META.hardState, encodeJson(hard));
     return { log, snapMeta, hard };
   }
@@ -361,6 +367,7 @@ export class LmdbStore implements RaftStorage {
    * a follower needing those entries could be sent neither them nor a snapshot covering them). */
   compact(index: number): void {
     this.gate.assertOpen();
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'the log cannot be compacted while a write is prepared');
     if (index <= this.log.offsetIndex) return;
     if (index > this.log.lastIndex || index > this.snapMeta.index) {
       throw storageError(

@@ -1,11 +1,11 @@
-// Entries (and the hard state) that are durable in the WAL but not yet written to the env: a Ready that applies
+// Entries (and whether the hard state) durable in the WAL are not yet written to the env: a Ready that applies
 // nothing leaves its batch here instead of costing an env transaction of its own, and the next transaction that
 // applies entries (or takes a snapshot, or compacts) writes it first. RaftStorage reads are served from here
 // for indexes past the env's log. After a crash the env is caught up from the WAL (env-recovery.ts), so keeping
 // these in memory loses nothing.
 //
 // Ownership: LmdbStore only. The entries are contiguous and follow the env's last index.
-import type { Entry, HardState } from '../raft/types.ts';
+import type { Entry } from '../raft/types.ts';
 
 /** Past this many entries or bytes the store writes the tail through instead of growing it. */
 export const MAX_TAIL_ENTRIES = 1000;
@@ -14,11 +14,16 @@ export const MAX_TAIL_BYTES = 4 * 1024 * 1024;
 export class LogTail {
   private list: Entry[] = [];
   private bytes = 0;
-  /** The newest hard state not yet in the env. */
-  hard: HardState | undefined;
+  /** The store's hard state is newer than the env's (the store writes its current one with the tail). */
+  hardPending = false;
 
   get length(): number {
     return this.list.length;
+  }
+
+  /** Anything to write: entries or a hard state. */
+  get held(): boolean {
+    return this.list.length > 0 || this.hardPending;
   }
 
   get full(): boolean {
@@ -44,17 +49,15 @@ export class LogTail {
     return this.list.slice(lo - envLastIndex - 1, hi - envLastIndex - 1);
   }
 
-  /** What the tail holds (to write it), unchanged. */
-  peek(): { entries: readonly Entry[]; hard: HardState | undefined } {
-    return { entries: this.list, hard: this.hard };
+  /** The entries to write, in order (unchanged until clear()). */
+  get entries(): readonly Entry[] {
+    return this.list;
   }
 
-  /** Empties the tail, returning what it held. */
-  take(): { entries: Entry[]; hard: HardState | undefined } {
-    const out = { entries: this.list, hard: this.hard };
+  /** After the tail was written to the env. */
+  clear(): void {
     this.list = [];
     this.bytes = 0;
-    this.hard = undefined;
-    return out;
+    this.hardPending = false;
   }
 }
