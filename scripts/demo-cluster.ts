@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BarnClient } from '../barn/client.ts';
-import { freePort } from '../barn/node/test-support.ts';
+import { freePort, until } from '../barn/node/test-support.ts';
 import { DOMAIN_PREFIXES, domainKey } from '../barn/state/domain-keys.ts';
 import type { DesiredState, ScenarioSpec } from '../contracts/desired-state.ts';
 import { RUNINK_API_VERSION, type PlacementValue, type RunRecord, type StoredPipeline } from '../contracts/placement.ts';
@@ -27,16 +27,6 @@ const keep = process.argv.includes('--keep');
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function spawnLogged(args: string[], log: string): ChildProcess {
@@ -111,14 +101,14 @@ async function main(): Promise<number> {
   try {
     say(`\n── The running system (state in ${dir}${keep ? ', kept' : ''}) ──`);
     children.push(spawnLogged(['barn', 'start', '--id', 'n1', '--listen', `127.0.0.1:${port}`, '--peers', `n1=${url}`, '--data-dir', join(dir, 'barn'), '--token-file', tokenFile], join(dir, 'barn.log')));
-    await until('Barn to elect itself and answer', 30_000, async () => ((await client.status()).ok ? true : undefined));
+    await until(async () => ((await client.status()).ok ? true : undefined), 30_000, 'Barn to elect itself and answer');
     say(`Barn      one node at ${url} (log: ${join(dir, 'barn.log')})`);
     const metricsPort = await freePort();
     children.push(spawnLogged(['agent', 'start', '--barn', url, '--node-id', AGENT, '--labels', 'demo=true', '--data-root', dataRoot, '--token-file', tokenFile, '--repo', EXAMPLES, '--metrics-listen', `127.0.0.1:${metricsPort}`], join(dir, 'agent.log')));
-    await until('the agent to register', 30_000, async () => {
+    await until(async () => {
       const r = await client.get(domainKey({ kind: 'agent', agent: AGENT }));
       return r.ok ? true : undefined;
-    });
+    }, 30_000, 'the agent to register');
     say(`agent     ${AGENT} registered, lease held, metrics at http://127.0.0.1:${metricsPort}/metrics (log: ${join(dir, 'agent.log')})`);
 
     const state = await compileRepo(worktreeReader(EXAMPLES));
@@ -134,19 +124,19 @@ async function main(): Promise<number> {
     }
 
     const batch = scenarios.filter((s) => s.trigger.kind !== 'stream');
-    const done = await until('every batch scenario to finish', 120_000, async () => {
+    const done = await until(async () => {
       const finished = (await runs(client)).filter((r) => r.status !== 'RUNNING' && batch.some((s) => s.id === r.scenario));
       const complete = new Set(finished.filter((r) => r.status === 'COMPLETE').map((r) => r.scenario));
       return batch.every((s) => complete.has(s.id)) ? finished : undefined;
-    });
+    }, 120_000, 'every batch scenario to finish');
     for (const r of done.sort((a, b) => a.startedAt - b.startedAt)) say(`run       ${summary(r)}`);
 
     const stream = scenarios.find((s) => s.trigger.kind === 'stream');
     let ok = true;
     if (stream !== undefined) {
-      const live = await until(`${stream.id} to run`, 60_000, async () => (await runs(client)).find((r) => r.scenario === stream.id && r.status === 'RUNNING'));
+      const live = await until(async () => (await runs(client)).find((r) => r.scenario === stream.id && r.status === 'RUNNING'), 60_000, `${stream.id} to run`);
       const fifo = join(dataRoot, '.runi', 'slices', live.runId, 'stdin');
-      await until('the stream slice to open its stdin', 30_000, async () => (existsSync(fifo) ? true : undefined));
+      await until(async () => (existsSync(fifo) ? true : undefined), 30_000, 'the stream slice to open its stdin');
       const events = readFileSync(join(EXAMPLES, 'data', 'finance', 'inbox', 'psp-events.ndjson'), 'utf8');
       const fd = openSync(fifo, 'w');
       writeSync(fd, events);
@@ -156,10 +146,10 @@ async function main(): Promise<number> {
       const count = (file: string): number => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0);
       const lines = events.trim().split('\n').length;
       // every event lands in the bronze sink or the dead letters while the stream keeps running
-      await until('the streamed events to land', 30_000, async () => (count(out) + count(dead) >= lines ? true : undefined));
+      await until(async () => (count(out) + count(dead) >= lines ? true : undefined), 30_000, 'the streamed events to land');
       say(`stream    ${stream.id}: ${lines} PSP events written to its stdin → ${count(out)} in ${out.slice(dataRoot.length + 1)}, ${count(dead)} dead-lettered`);
       await client.delete(domainKey({ kind: 'placement', agent: AGENT, scenario: stream.id }));
-      const ended = await until(`${stream.id} to stop after its placement was removed`, 30_000, async () => (await runs(client)).find((r) => r.runId === live.runId && r.status !== 'RUNNING'));
+      const ended = await until(async () => (await runs(client)).find((r) => r.runId === live.runId && r.status !== 'RUNNING'), 30_000, `${stream.id} to stop after its placement was removed`);
       say(`removed   placement of ${stream.id} → the agent stopped it: ${ended.status}`);
       ok = ended.status === 'ABORT';
     }

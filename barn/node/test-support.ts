@@ -28,13 +28,13 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
-/** Polls fn (errors count as "not yet") until it returns a value, or throws after `ms`. */
-export async function until<T>(fn: () => Promise<T | undefined>, ms = 8000): Promise<T> {
+/** Polls fn (errors count as "not yet") until it returns a value, or throws after `ms` naming `what`. */
+export async function until<T>(fn: () => Promise<T | undefined>, ms = 8000, what = 'the condition'): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
