@@ -5,16 +5,17 @@
 //     1. prepare: append the Ready's entries, hard state and snapshot to the write-ahead log; flush it when
 //        Raft needs it (entries, snapshot, new term or vote) — one fdatasync for every proposal that arrived
 //        since the last Ready (group commit);
-//     2. commit: the same batch AND the effects of the committed entries with the applied index in ONE LMDB
+//     2. send the other messages (votes, acks: only once what they promise is durable in the log);
+//     3. commit: the same batch AND the effects of the committed entries with the applied index in ONE LMDB
 //        transaction (a crash never applies an entry twice or loses one; with nothing to apply the batch may
 //        wait in the store's tail for the next transaction);
-//     3. send the other messages (votes, acks: only once what they promise is durable);
 //     4. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
 //        applied; advance().
 //
-// Level-triggered: processReady loops while the core has work. One Ready at a time: while its flush runs on
-// libuv's pool (`writing`), the node keeps stepping messages, proposals and ticks (RawNode allows it; they come
-// in the next Ready) and takes no other Ready. A member without peers flushes small Readys on the loop.
+// Level-triggered: processReady loops while the core has work. One Ready at a time: a member without peers
+// flushes a large Ready on libuv's pool (`writing`), and meanwhile keeps stepping messages, proposals and ticks
+// (RawNode allows it; they come in the next Ready) and takes no other Ready. Every other flush runs on the loop
+// (flushOnLoop).
 //
 // Refinements: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so its own flush
 // overlaps the followers' (Raft thesis §10.2.1) — unless they would announce a term, vote or commit not yet on
@@ -283,12 +284,14 @@ export class BarnNode implements BarnService {
     this.maybeSnapshot();
   }
 
-  /** A member without peers flushes a small Ready on the event loop: nothing arrives meanwhile that could
-   * overlap with the flush (one client, no peer messages), and handing the fdatasync to libuv's pool and waking
-   * up again costs more CPU per write than it saves (docs/performance.md). With peers, or many writes at once,
-   * the flush runs off the loop (flushThenFinish). */
+  /** Where a Ready's fdatasync runs. Handing it to libuv's pool and waking up again costs each write a thread
+   * hand-off both ways, which on a VM is a large share of the CPU a write takes (docs/performance.md). So it
+   * runs on the event loop, blocking it, except on a member without peers taking a large Ready: there the
+   * loop's work during the flush (parsing the next requests) is what makes the next group commit large, and no
+   * other process competes for the CPU. With peers, the leader has sent its appends before flushing, so its
+   * flush overlaps the followers' anyway; what arrives meanwhile is taken in the next Ready. */
   private flushOnLoop(rd: Ready): boolean {
-    return rd.entries.length <= SMALL_READY_ENTRIES && this.raw.raft.trk.progress.size === 1;
+    return rd.entries.length <= SMALL_READY_ENTRIES || this.raw.raft.trk.progress.size > 1;
   }
 
   /** Step 1's flush runs off the event loop (WAL fdatasync): meanwhile the node keeps taking messages, proposals
@@ -314,10 +317,12 @@ export class BarnNode implements BarnService {
       });
   }
 
-  /** Steps 1 (the env part) to 4 of a Ready whose batch is durable (or need not be). */
+  /** Steps 1 (the env part) to 4 of a Ready whose batch is durable (or need not be). The late messages leave
+   * before the env transaction: what they promise (entries, term, vote) is durable in the write-ahead log once
+   * the flush returned, and an ack sent first takes the env transaction off the commit's critical path. */
   private finishReady(rd: Ready, prepared: PreparedWrite | undefined, committed: readonly Entry[], late: readonly Message[]): void {
-    const applied = this.commit(rd, prepared, committed);
     this.transport.send(late);
+    const applied = this.commit(rd, prepared, committed);
     this.afterApply(rd, committed, applied);
     this.reads.onReadStates(rd.readStates);
     this.raw.advance();

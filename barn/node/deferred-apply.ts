@@ -1,9 +1,10 @@
 // Committed entries a follower has not applied yet. A follower that nobody waits on defers applying (the
 // entries are durable in its log, and Raft already counts them as applied, as with etcd's asynchronous apply)
-// until a Ready that must be durable anyway, a tick, or someone needing the state: a leader, a waiting write or
-// read, a watcher, a configuration change, or 1,000 entries. A Ready that only moves the commit index is then
-// not written at all: the commit index is recoverable, and every write that applies entries also records a
-// commit index covering them (coveringCommit), so applied ≤ stored commit after any crash.
+// until the next tick, or someone needing the state: a leader, a waiting write or read, a watcher, a
+// configuration change, or 1,000 entries. A Ready that only moves the commit index is then not written at all,
+// and a durable Ready goes to the write-ahead log alone (its env part waits in the store's tail): the commit
+// index is recoverable, and every write that applies entries also records a commit index covering them
+// (coveringCommit), so applied ≤ stored commit after any crash.
 import type { Entry, HardState, Ready } from '../raft/types.ts';
 import { mustSync, type PersistBatch } from '../storage/lmdb-store.ts';
 
@@ -32,11 +33,11 @@ export class DeferredApply {
   plan(rd: Ready, stored: HardState, needed: boolean): { batch: PersistBatch | undefined; committed: Entry[] } {
     for (const e of rd.committedEntries) this.unapplied.push(e);
     const batch: PersistBatch = { entries: rd.entries, ...(rd.hardState ? { hardState: rd.hardState } : {}), ...(rd.snapshot ? { snapshot: rd.snapshot } : {}) };
-    if (mustSync(batch, stored) || this.mustApply(needed)) {
+    if (this.mustApply(needed)) {
       const committed = this.take();
       return { batch: coveringCommit(batch, committed, stored), committed };
     }
-    return { batch: undefined, committed: [] };
+    return { batch: mustSync(batch, stored) ? batch : undefined, committed: [] };
   }
 
   take(): Entry[] {

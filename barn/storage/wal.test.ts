@@ -309,3 +309,22 @@ function writeAt(path: string, offset: number, bytes: Buffer): void {
   bytes.copy(out, offset);
   writeFileSync(path, out);
 }
+
+test('appends inside the preallocated size land on written zeros, not on holes, and the size stays put', async () => {
+  const dir = freshDir();
+  const MiB = 1024 * 1024;
+  const size = 3 * MiB;
+  const allocated = (path: string): number => statSync(path).blocks * 512;
+  const wal = createWal(dir, ID, SEED, { segmentBytes: size });
+  assert.ok(allocated(wal.segment) >= MiB, `a new segment has its first MiB written (${allocated(wal.segment)} bytes allocated)`);
+  const payload = new Uint8Array(64 * 1024).fill(7);
+  let index = 7;
+  while (wal.size < MiB + 100 * 1024) wal.append([{ type: 'entries', entries: [{ index: index++, term: 2, type: 'normal', data: payload }] }]);
+  assert.ok(allocated(wal.segment) >= wal.size + 512 * 1024, `zeros are written ahead of the appends (${allocated(wal.segment)} allocated, ${wal.size} used)`);
+  assert.ok(allocated(wal.segment) <= size, 'never past the preallocated size');
+  assert.equal(statSync(wal.segment).size, size);
+  await wal.close();
+  const { wal: again, state } = reopen(dir, false);
+  assert.equal(state?.entries.at(-1)?.index, index - 1, 'every record replays');
+  await again.close();
+});

@@ -23,10 +23,16 @@ import { decodeFrames, encodeRecords, type WalHeader, type WalRecord } from './w
 import { replayRecords, type WalState } from './wal-replay.ts';
 import { fsyncDir, writeAll } from './fs-sync.ts';
 
-/** Bytes a new segment is preallocated to (a sparse file of zeros; it grows past this if needed). Opening
+/** Bytes a new segment is preallocated to (a file of zeros; it grows past this if needed). Opening
  * reads the newest segment whole, so this bounds that read: one snapshot interval of entries (50,000 by
  * default, ~18 MB of 256-byte writes) fits. */
 export const SEGMENT_BYTES = 32 * 1024 * 1024;
+
+/** Inside the preallocated size, appends overwrite zeros that were written, never a hole: writing into a hole
+ * allocates blocks, so every fdatasync would also commit file-system metadata (a journal commit, which the
+ * syncs of other processes on the same file system queue behind). The zeros are written this many bytes ahead
+ * of the appends; the first sync after them makes them durable with the records. */
+const ZERO_AHEAD = 1024 * 1024;
 
 const NAME = /^wal-(\d{20})\.log(\.tmp)?$/;
 
@@ -99,6 +105,8 @@ export class Wal {
   private readonly syncing = new Set<Promise<void>>();
   private readonly noSync: boolean;
   private readonly segmentBytes: number;
+  /** Bytes of the segment known to be written (records or zeros, ZERO_AHEAD); never below `offset`. */
+  private zeroedTo = 0;
 
   /** Use openWal / createWal. */
   constructor(private readonly dir: string, private seq: number, opts: { noSync?: boolean; segmentBytes?: number }) {
@@ -112,6 +120,7 @@ export class Wal {
   openAt(end: number, dirty: boolean): void {
     this.fd = openSync(walSegmentPath(this.dir, this.seq), 'r+');
     this.offset = end;
+    this.zeroedTo = end;
     if (dirty) {
       ftruncateSync(this.fd, end);
       ftruncateSync(this.fd, Math.max(end, this.segmentBytes));
@@ -134,6 +143,7 @@ export class Wal {
     this.assertOpen();
     const buf = encodeRecords(records);
     try {
+      this.zeroedTo = zeroAhead(this.fd, this.zeroedTo, this.offset + buf.length, this.segmentBytes);
       writeAll(this.fd, buf, this.offset);
     } catch (e) {
       this.failed = e;
@@ -177,9 +187,11 @@ export class Wal {
       ...(seed.entries.length > 0 ? [{ type: 'entries' as const, entries: seed.entries }] : []),
     ]);
     const fd = openSync(tmp, 'w', 0o600);
+    let zeroed = buf.length;
     try {
       ftruncateSync(fd, Math.max(this.segmentBytes, buf.length));
       writeAll(fd, buf, 0);
+      zeroed = zeroAhead(fd, buf.length, buf.length, this.segmentBytes);
       if (!this.noSync) fdatasyncSync(fd);
       renameSync(tmp, path);
     } catch (e) {
@@ -199,6 +211,7 @@ export class Wal {
     this.fd = fd;
     this.seq = seq;
     this.offset = buf.length;
+    this.zeroedTo = zeroed;
     // A sync in flight on the old segment must not find its fd closed (EBADF) or reused: close it after them.
     if (old >= 0) {
       if (this.syncing.size === 0) closeSync(old);
@@ -251,6 +264,18 @@ function removeAll(dir: string, names: readonly string[]): void {
 }
 
 const ZEROS = Buffer.alloc(64 * 1024);
+let zeroChunk: Buffer | undefined;
+
+/** Writes zeros from `zeroedTo` to ZERO_AHEAD past `end` (not past `limit`, the preallocated size) when `end`
+ * reaches beyond them; returns the new `zeroedTo`. Only ever writes at or after `zeroedTo`, which callers keep
+ * at or after the end of the records. */
+function zeroAhead(fd: number, zeroedTo: number, end: number, limit: number): number {
+  if (end < zeroedTo || zeroedTo >= limit) return zeroedTo;
+  const to = Math.min(limit, end + ZERO_AHEAD);
+  zeroChunk ??= Buffer.alloc(ZERO_AHEAD);
+  for (let at = zeroedTo; at < to; at += zeroChunk.length) writeAll(fd, zeroChunk.subarray(0, Math.min(zeroChunk.length, to - at)), at);
+  return to;
+}
 
 function allZero(buf: Buffer): boolean {
   for (let at = 0; at < buf.length; at += ZEROS.length) {
