@@ -125,6 +125,10 @@ export class BarnNode implements BarnService {
       },
     });
     this.transport.setPeers(this.book.urls());
+    this.metrics.readFrom(() => {
+      const s = this.raw.status();
+      return { term: s.hardState.term, commitIndex: s.hardState.commit, appliedIndex: this.store.kv.appliedIndex(), isLeader: s.softState.role === 'leader', revision: this.store.kv.revision() };
+    });
   }
 
   /** Starts ticking. A single-member cluster elects itself at once. */
@@ -327,7 +331,6 @@ export class BarnNode implements BarnService {
     this.reads.onReadStates(rd.readStates);
     this.raw.advance();
     this.reads.serve(this.store.kv.appliedIndex());
-    this.metrics.observeReady(rd, this.store.kv);
   }
 
   /** Someone on this node needs the state machine current: it leads, or a write, read or watch waits. */

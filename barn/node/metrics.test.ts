@@ -1,0 +1,40 @@
+// GET /metrics reports the node as it is when scraped: the gauges are read then (metrics.ts), not set per Ready.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BarnClient } from '../client.ts';
+import { startBarn } from './serve.ts';
+import { freePort, until } from './test-support.ts';
+
+function gauge(body: string, name: string): number {
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line !== undefined, `${name} is exposed`);
+  return Number(line.slice(name.length + 1));
+}
+
+test('the scraped gauges show the term, the indexes, the role and the revision after writes', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'barn-metrics-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const barn = await startBarn({ id: 'n1', clusterId: 'metrics-test', dataDir: dir, initialMembers: [{ id: 'n1', url, role: 'voter' }], clusterToken: 'tok', token: 'tok', listen: `127.0.0.1:${port}`, tickMs: 20, noSync: true });
+  t.after(() => barn.close());
+  const client = new BarnClient({ endpoints: [url], token: 'tok' });
+  t.after(() => client.close());
+  await until(async () => ((await client.put('/m/a', 1).catch(() => undefined))?.ok ? true : undefined), 20_000, 'a first write');
+  const last = await client.put('/m/b', 2);
+  assert.ok(last.ok);
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer tok' } });
+  assert.equal(res.status, 200);
+  const body = await res.text();
+  const status = barn.node.status();
+  assert.equal(gauge(body, 'barn_raft_is_leader'), 1);
+  assert.equal(gauge(body, 'barn_raft_term'), status.term);
+  assert.ok(status.term >= 1);
+  assert.equal(gauge(body, 'barn_kv_revision'), last.value.revision);
+  assert.equal(gauge(body, 'barn_raft_applied_index'), status.appliedIndex);
+  assert.ok(gauge(body, 'barn_raft_commit_index') >= status.appliedIndex);
+  assert.ok(gauge(body, 'barn_proposals_total{result="proposed"}') >= 2);
+});
