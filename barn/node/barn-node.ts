@@ -19,8 +19,8 @@
 //
 // Refinements: a leader sends its appends and heartbeats BEFORE step 1 (splitMessages), so its own flush
 // overlaps the followers' (Raft thesis §10.2.1) — unless they would announce a term, vote or commit not yet on
-// disk (early-send.ts); and a follower nobody waits on defers applying to its next durable write or the next
-// tick (deferred-apply.ts), so learning the commit index costs it no write.
+// disk (early-send.ts); and a follower nobody waits on defers applying to the next tick (deferred-apply.ts), so
+// learning the commit index costs it no write and its appends go to the write-ahead log alone.
 import { RuninkError } from '../../common/error.ts';
 import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
@@ -44,7 +44,7 @@ import { PeerTransport } from '../transport/peer-transport.ts';
 import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 import { newRequestId, wrap } from './envelope.ts';
 import { MemberBook } from './member-book.ts';
-import { NodeMetrics } from './metrics.ts';
+import { NodeMetrics, type NodeGauges } from './metrics.ts';
 import { ReadBatches } from './read-batches.ts';
 import type { BarnService, MemberInfo, NodeStatus } from './service.ts';
 
@@ -78,6 +78,8 @@ export class BarnNode implements BarnService {
   private readonly deferred = new DeferredApply();
   /** A Ready's WAL flush is in flight: no other Ready is taken until it completes (flushThenFinish). */
   private writing = false;
+  /** The gauges as they were when the node stopped (its store is closed after that). */
+  private finalGauges: NodeGauges | undefined;
   private flushed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BarnNodeOptions) {
@@ -125,10 +127,7 @@ export class BarnNode implements BarnService {
       },
     });
     this.transport.setPeers(this.book.urls());
-    this.metrics.readFrom(() => {
-      const s = this.raw.status();
-      return { term: s.hardState.term, commitIndex: s.hardState.commit, appliedIndex: this.store.kv.appliedIndex(), isLeader: s.softState.role === 'leader', revision: this.store.kv.revision() };
-    });
+    this.metrics.readFrom(() => this.finalGauges ?? this.gauges());
   }
 
   /** Starts ticking. A single-member cluster elects itself at once. */
@@ -146,6 +145,7 @@ export class BarnNode implements BarnService {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.finalGauges = this.gauges();
     if (this.ticker) clearInterval(this.ticker);
     // Proposed writes may already be in the log: their outcome is unknown, not "not applied".
     const unknown = new RuninkError('BARN_TIMEOUT', 'the node shut down before the write was applied here; its outcome is unknown');
@@ -430,6 +430,12 @@ export class BarnNode implements BarnService {
 
 
   // ---- helpers -----------------------------------------------------------------------------------------
+
+  /** What /metrics reports (read when scraped; status() builds every peer's progress, fine per scrape). */
+  private gauges(): NodeGauges {
+    const s = this.raw.status();
+    return { term: s.hardState.term, commitIndex: s.hardState.commit, appliedIndex: this.store.kv.appliedIndex(), isLeader: s.softState.role === 'leader', revision: this.store.kv.revision() };
+  }
 
   /** A crash after persisting a snapshot but before restoring the KV from it, or an env rebuilt from the WAL:
    * restore now. The snapshot file is read only then. */

@@ -38,3 +38,18 @@ test('the scraped gauges show the term, the indexes, the role and the revision a
   assert.ok(gauge(body, 'barn_raft_commit_index') >= status.appliedIndex);
   assert.ok(gauge(body, 'barn_proposals_total{result="proposed"}') >= 2);
 });
+
+test('a stopped node still answers a scrape, with what it had when it stopped', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'barn-metrics-stopped-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const barn = await startBarn({ id: 'n1', clusterId: 'metrics-stop', dataDir: dir, initialMembers: [{ id: 'n1', url, role: 'voter' }], clusterToken: 'tok', token: 'tok', listen: `127.0.0.1:${port}`, tickMs: 20, noSync: true });
+  const client = new BarnClient({ endpoints: [url], token: 'tok' });
+  t.after(() => client.close());
+  await until(async () => ((await client.put('/m/a', 1).catch(() => undefined))?.ok ? true : undefined), 20_000, 'a first write');
+  const revision = barn.node.status().revision;
+  await barn.close();
+  const { body } = await barn.node.metrics.expose();
+  assert.equal(gauge(body, 'barn_kv_revision'), revision);
+});

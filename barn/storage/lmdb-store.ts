@@ -4,7 +4,8 @@
 //
 //   prepare(ready)   checks the batch (nothing is written if it is invalid), writes a snapshot's file, and
 //                    appends the snapshot, entries and hard state to the WAL (one write, not yet durable).
-//   flush(prepared)  makes them durable when Raft needs it (etcd's MustSync): one fdatasync, off the event loop.
+//   flush(prepared)  makes them durable when Raft needs it (etcd's MustSync): one fdatasync, off the event loop
+//                    (flushSync: the same, blocking; the node chooses, barn-node.ts flushOnLoop).
 //                    Group commit: a Ready batches every proposal, append and vote since the last one.
 //   commit(prepared, apply)  ONE LMDB write transaction with the same entries, hard state and snapshot AND the
 //                    state machine effects of committed entries with the applied index.
