@@ -1,5 +1,6 @@
-// Process and disk figures sampled by the soak: a process's resident set (VmRSS from /proc/<pid>/status) and a
-// directory's size. Linux only (reads /proc). Both are point-in-time reads; a vanished pid or file reads as 0.
+// Process and disk figures: a process's resident set (VmRSS from /proc/<pid>/status), the CPU time it used
+// (/proc/<pid>/stat) and a directory's size. Linux only (reads /proc). All are point-in-time reads; a vanished
+// pid or file reads as 0.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -37,6 +38,25 @@ function mappedRss(pid: number, name: string): number {
     else if (inside && line.startsWith('Rss:')) bytes += Number(/(\d+)/.exec(line)?.[1] ?? 0) * 1024;
   }
   return bytes;
+}
+
+export interface CpuTime {
+  /** Milliseconds in user mode (utime; the kernel counts in ticks of 10 ms). */
+  readonly userMs: number;
+  /** Milliseconds in the kernel on the process's behalf (stime), e.g. syscalls, fdatasync. */
+  readonly systemMs: number;
+}
+
+/** CPU time `pid` has used so far, all its threads together (zero when the process is gone). */
+export function cpuTime(pid: number): CpuTime {
+  try {
+    // Fields after the command name, which is in parentheses and may contain spaces: utime and stime are the
+    // 12th and 13th of them (proc(5) fields 14 and 15).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10 };
+  } catch {
+    return { userMs: 0, systemMs: 0 };
+  }
 }
 
 export interface DirSize {

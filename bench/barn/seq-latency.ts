@@ -4,17 +4,18 @@
 // latency goes (docs/performance.md, "Barn").
 //
 //   node --import tsx bench/barn/seq-latency.ts [SIZE=3]        N=400 writes per member (env N), data under /tmp
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { BARN_TOKEN, barnStatus, startBarnCluster } from './barn-cluster.ts';
+import { cpuTime } from './proc-stats.ts';
 
 const WARMUP = 50;
 
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in clock ticks of 10 ms
+  const t = cpuTime(pid);
+  return t.userMs + t.systemMs;
 }
 
 const size = Number(process.argv[2] ?? 3);
