@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { BarnClient } from '../../barn/client.ts';
-import { startBarn, type RunningBarn } from '../../barn/node/serve.ts';
+import type { RunningBarn } from '../../barn/node/serve.ts';
 import { freePort, until } from '../../barn/node/test-support.ts';
+import { tempBarn, TEST_BARN_TOKEN, testBarn } from '../../barn/node/test-barn.ts';
 import { domainKey } from '../../barn/state/domain-keys.ts';
 import type { DesiredState, ScenarioSpec } from '../../contracts/desired-state.ts';
 import { RUNINK_API_VERSION, type PlacementValue, type StoredPipeline } from '../../contracts/placement.ts';
@@ -17,11 +18,11 @@ import { compileRepo } from '../../reconciler/desired/compile-state.ts';
 import { probeHost } from '../confine/host.ts';
 import { worktreeReader } from '../../reconciler/source/worktree-reader.ts';
 
-export { freePort, until };
+export { freePort, tempBarn, testBarn, until };
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const EXAMPLES = join(REPO_ROOT, 'examples-repo');
 export const RUNI = join(REPO_ROOT, 'bin', 'runi.mjs');
-export const TOKEN = 'agent-daemon-test-token';
+export const TOKEN = TEST_BARN_TOKEN;
 export const COMMIT = 'c0ffee0000000000000000000000000000000001';
 
 export interface TestWorld {
@@ -63,39 +64,6 @@ export function scenarioOf(state: DesiredState, id: string): ScenarioSpec {
   const s = Object.values(state.pipelines).flatMap((p) => p.scenarios).find((x) => x.id === id);
   if (s === undefined) throw new Error(`no scenario ${id} in examples-repo`);
   return s;
-}
-
-/** A one-node Barn in this process, answering writes. `port` reuses a port (a restart on the same data dir). */
-export async function testBarn(dataDir: string, opts: { port?: number; retainRevisions?: number } = {}): Promise<{ barn: RunningBarn; client: BarnClient }> {
-  const port = opts.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const barn = await startBarn({
-    id: 'n1',
-    clusterId: 'agent-test',
-    dataDir,
-    initialMembers: [{ id: 'n1', url, role: 'voter' }],
-    clusterToken: TOKEN,
-    token: TOKEN,
-    listen: `127.0.0.1:${port}`,
-    tickMs: 20,
-    noSync: true,
-    ...(opts.retainRevisions === undefined ? {} : { retainRevisions: opts.retainRevisions }),
-  });
-  const client = new BarnClient({ endpoints: [url], token: TOKEN });
-  await until(async () => ((await client.put('/test/ready', true)).ok ? true : undefined), 20_000);
-  return { barn, client };
-}
-
-/** testBarn on a fresh temp dir (prefix `prefix`), closed and removed when test `t` ends. */
-export async function tempBarn(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<{ barn: RunningBarn; client: BarnClient }> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const started = await testBarn(join(dir, 'barn'));
-  t.after(async () => {
-    await started.client.close();
-    await started.barn.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return started;
 }
 
 /** /runink/pipelines/<pipeline> as the reconciler stores it; `patch` rewrites its scenarios (e.g. a new spec hash),

@@ -4,9 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BarnClient } from '../client.ts';
-import { startBarn } from './serve.ts';
-import { freePort, until } from './test-support.ts';
+import { tempBarn, TEST_BARN_TOKEN, testBarn } from './test-barn.ts';
 
 function gauge(body: string, name: string): number {
   const line = body.split('\n').find((l) => l.startsWith(`${name} `));
@@ -15,18 +13,10 @@ function gauge(body: string, name: string): number {
 }
 
 test('the scraped gauges show the term, the indexes, the role and the revision after writes', { timeout: 60_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'barn-metrics-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const barn = await startBarn({ id: 'n1', clusterId: 'metrics-test', dataDir: dir, initialMembers: [{ id: 'n1', url, role: 'voter' }], clusterToken: 'tok', token: 'tok', listen: `127.0.0.1:${port}`, tickMs: 20, noSync: true });
-  t.after(() => barn.close());
-  const client = new BarnClient({ endpoints: [url], token: 'tok' });
-  t.after(() => client.close());
-  await until(async () => ((await client.put('/m/a', 1).catch(() => undefined))?.ok ? true : undefined), 20_000, 'a first write');
+  const { barn, client } = await tempBarn(t, 'barn-metrics-');
   const last = await client.put('/m/b', 2);
   assert.ok(last.ok);
-  const res = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer tok' } });
+  const res = await fetch(`${barn.url}/metrics`, { headers: { authorization: `Bearer ${TEST_BARN_TOKEN}` } });
   assert.equal(res.status, 200);
   const body = await res.text();
   const status = barn.node.status();
@@ -42,12 +32,8 @@ test('the scraped gauges show the term, the indexes, the role and the revision a
 test('a stopped node still answers a scrape, with what it had when it stopped', { timeout: 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'barn-metrics-stopped-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const barn = await startBarn({ id: 'n1', clusterId: 'metrics-stop', dataDir: dir, initialMembers: [{ id: 'n1', url, role: 'voter' }], clusterToken: 'tok', token: 'tok', listen: `127.0.0.1:${port}`, tickMs: 20, noSync: true });
-  const client = new BarnClient({ endpoints: [url], token: 'tok' });
-  t.after(() => client.close());
-  await until(async () => ((await client.put('/m/a', 1).catch(() => undefined))?.ok ? true : undefined), 20_000, 'a first write');
+  const { barn, client } = await testBarn(join(dir, 'barn'));
+  await client.close();
   const revision = barn.node.status().revision;
   await barn.close();
   const { body } = await barn.node.metrics.expose();
