@@ -25,12 +25,13 @@ import { RuninkError } from '../../common/error.ts';
 import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import { applyCommitted, restoreInto, type Applied } from './apply-committed.ts';
+import { applyConfChangeEntry, confContext } from './apply-conf-change.ts';
 import { coveringCommit, DeferredApply } from './deferred-apply.ts';
 import { handOffLeadership } from './hand-off.ts';
 import { housekeeping } from './housekeeping.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
-import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from '../raft/types.ts';
+import type { ConfChange, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import type { ApplyResult } from '../state/apply.ts';
 import { encodeCommand, type Command } from '../state/commands.ts';
@@ -367,22 +368,12 @@ export class BarnNode implements BarnService {
     if (committed.some((e) => e.type === 'conf-change') || rd?.snapshot !== undefined) this.transport.setPeers(this.book.urls());
   }
 
-  /** Applies a configuration change inside the apply transaction: the new ConfState, the member's URL and the
-   * applied index commit together. Returns the KV events of the member book. */
+  /** A configuration change inside the apply transaction (apply-conf-change.ts). Returns the member book's
+   * KV events. */
   private applyConfChange(entry: Entry, w: LmdbKvWriter): KvEvent[] {
-    const cc = RawNode.confChangeOf(entry.data);
-    const cs: ConfState = this.raw.applyConfChange(cc);
-    w.setConfState(cs);
-    const context = safeJson(cc.context) as { url?: string; requestId?: string };
-    const events: KvEvent[] = [];
-    for (const change of cc.changes) {
-      if (change.type === 'remove-node') events.push(...this.book.forget(w, change.nodeId));
-      else if (typeof context.url === 'string') events.push(...this.book.remember(w, { id: change.nodeId, url: context.url, role: change.type === 'add-learner' ? 'learner' : 'voter' }));
-    }
-    w.setAppliedIndex(entry.index);
+    const { events, requestId: id } = applyConfChangeEntry(entry, w, this.raw, this.book);
     this.configChangedSinceSnapshot = true;
-    if (typeof context.requestId === 'string') {
-      const id = context.requestId;
+    if (id !== undefined) {
       const result: ApplyResult = { ok: true, command: 'noop', revision: w.revision(), results: [], events };
       // Resolved after the transaction commits (microtasks run after this synchronous apply returns).
       queueMicrotask(() => this.confWaiters.resolve(id, result));
@@ -393,7 +384,7 @@ export class BarnNode implements BarnService {
   private changeMembership(cc: ConfChange): Promise<readonly MemberInfo[]> {
     if (this.leader() === '') return Promise.reject(noLeader());
     const requestId = newRequestId();
-    const context = { ...(safeJson(cc.context) as object), requestId };
+    const context = { ...confContext(cc.context), requestId };
     const err = this.raw.proposeConfChange({ ...cc, context: JSON.stringify(context) });
     if (err) return Promise.reject(new RuninkError(err.code === 'RAFT_PROPOSAL_DROPPED' ? 'BARN_UNAVAILABLE' : 'BARN_BAD_REQUEST', `membership change refused: ${err.message}`, { code: err.code }));
     const promise = this.confWaiters.wait(requestId).then(() => this.members());
@@ -453,12 +444,4 @@ export class BarnNode implements BarnService {
 
 function noLeader(): RuninkError {
   return new RuninkError('BARN_UNAVAILABLE', 'no leader right now (election in progress or no quorum); retry shortly', { retry: true });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) ?? {};
-  } catch {
-    return {};
-  }
 }
