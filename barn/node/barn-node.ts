@@ -322,8 +322,8 @@ export class BarnNode implements BarnService {
       });
   }
 
-  /** Steps 1 (the env part) to 4 of a Ready whose batch is durable (or need not be). The late messages leave
-   * before the env transaction: what they promise (entries, term, vote) is durable in the write-ahead log once
+  /** Steps 2 to 4 of a Ready whose batch is durable (or need not be). The late messages leave before the env
+   * transaction: what they promise (entries, term, vote) is durable in the write-ahead log once
    * the flush returned, and an ack sent first takes the env transaction off the commit's critical path. */
   private finishReady(rd: Ready, prepared: PreparedWrite | undefined, committed: readonly Entry[], late: readonly Message[]): void {
     this.transport.send(late);
