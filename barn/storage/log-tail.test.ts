@@ -5,17 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Entry, HardState } from '../raft/types.ts';
 import { MAX_TAIL_ENTRIES } from './log-tail.ts';
 import { openStore, type LmdbStore, type PersistBatch } from './lmdb-store.ts';
+import { ent, hs, range } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-tail-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 const open = (): LmdbStore => openStore(join(root, `d${++dirs}`), { clusterId: 'c-tail', nodeId: 'n1', noSync: true });
-const ent = (index: number, term: number, text = `e${index}t${term}`): Entry => ({ index, term, type: 'normal', data: new TextEncoder().encode(text) });
-const range = (lo: number, hi: number, term: number): Entry[] => Array.from({ length: hi - lo + 1 }, (_, k) => ent(lo + k, term));
-const hs = (term: number, commit: number): HardState => ({ term, vote: 'n1', commit });
 
 /** prepare → flush → commit without anything to apply (what the node does for such a Ready). */
 function commitBare(s: LmdbStore, batch: PersistBatch): void {

@@ -4,20 +4,11 @@ import { isRuninkError } from '../../common/error.ts';
 import type { ConfState, Entry, SnapshotMetadata } from '../raft/types.ts';
 import type { WalRecord } from './wal-codec.ts';
 import { replayRecords } from './wal-replay.ts';
+import { ent, range } from './test-entries.ts';
 
 const SEGMENT = '/data/wal-00000000000000000001.log';
 const CONF: ConfState = { voters: ['n1', 'n2', 'n3'], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 const HEADER: WalRecord = { type: 'header', header: { format: 1, clusterId: 'c-test', nodeId: 'n1', seq: 1 } };
-
-function ent(index: number, term: number, text = `e${index}t${term}`): Entry {
-  return { index, term, type: 'normal', data: new TextEncoder().encode(text) };
-}
-
-function range(lo: number, hi: number, term: number): Entry[] {
-  const out: Entry[] = [];
-  for (let i = lo; i <= hi; i++) out.push(ent(i, term));
-  return out;
-}
 
 function meta(index: number, term: number): SnapshotMetadata {
   return { index, term, confState: CONF };

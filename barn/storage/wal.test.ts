@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { after } from 'node:test';
 import { isRuninkError } from '../../common/error.ts';
-import type { ConfState, Entry, HardState } from '../raft/types.ts';
+import type { ConfState, Entry } from '../raft/types.ts';
 import { encodeRecords, type WalRecord } from './wal-codec.ts';
 import { createWal, openWal, walSegmentPath, type Wal, type WalSeed } from './wal.ts';
+import { ent, hs, range } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-wal-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -19,20 +20,6 @@ function freshDir(): string {
   const dir = join(root, `wal-${++dirs}`);
   mkdirSync(dir);
   return dir;
-}
-
-function ent(index: number, term: number, text = `e${index}t${term}`): Entry {
-  return { index, term, type: 'normal', data: new TextEncoder().encode(text) };
-}
-
-function range(lo: number, hi: number, term: number): Entry[] {
-  const out: Entry[] = [];
-  for (let i = lo; i <= hi; i++) out.push(ent(i, term));
-  return out;
-}
-
-function hs(term: number, commit: number, vote = 'n1'): HardState {
-  return { term, vote, commit };
 }
 
 const SEED: WalSeed = {
