@@ -264,7 +264,6 @@ function removeAll(dir: string, names: readonly string[]): void {
 }
 
 const ZEROS = Buffer.alloc(64 * 1024);
-let zeroChunk: Buffer | undefined;
 
 /** Writes zeros from `zeroedTo` to ZERO_AHEAD past `end` (not past `limit`, the preallocated size) when `end`
  * reaches beyond them; returns the new `zeroedTo`. Only ever writes at or after `zeroedTo`, which callers keep
@@ -272,8 +271,7 @@ let zeroChunk: Buffer | undefined;
 function zeroAhead(fd: number, zeroedTo: number, end: number, limit: number): number {
   if (end < zeroedTo || zeroedTo >= limit) return zeroedTo;
   const to = Math.min(limit, end + ZERO_AHEAD);
-  zeroChunk ??= Buffer.alloc(ZERO_AHEAD);
-  for (let at = zeroedTo; at < to; at += zeroChunk.length) writeAll(fd, zeroChunk.subarray(0, Math.min(zeroChunk.length, to - at)), at);
+  for (let at = zeroedTo; at < to; at += ZEROS.length) writeAll(fd, ZEROS.subarray(0, Math.min(ZEROS.length, to - at)), at);
   return to;
 }
 
