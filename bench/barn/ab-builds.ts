@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load-spec.ts';
-import { cpuTime } from './proc-stats.ts';
+import { cpuMs } from './proc-stats.ts';
 import type { RunningCluster } from './server-process.ts';
 
 interface BarnClusterModule {
@@ -26,10 +26,7 @@ const seconds = rest.length > 2 && /^\d+$/.test(rest.at(-1)!) ? Number(rest.pop(
 const builds = rest;
 if (!(size > 0 && inFlight > 0 && rounds > 0) || builds.length < 2) throw new Error('usage: ab-builds.ts SIZE IN_FLIGHT ROUNDS DIR_A DIR_B [...] [SECONDS]');
 
-const cpuSum = (cluster: RunningCluster): number => cluster.members.reduce((sum, m) => {
-  const t = cpuTime(m.pid);
-  return sum + t.userMs + t.systemMs;
-}, 0);
+const cpuSum = (cluster: RunningCluster): number => cluster.members.reduce((sum, m) => sum + cpuMs(m.pid), 0);
 
 const results = new Map<string, string[]>(builds.map((b) => [b, []]));
 for (let round = 1; round <= rounds; round++) {

@@ -59,6 +59,12 @@ export function cpuTime(pid: number): CpuTime {
   }
 }
 
+/** User + system milliseconds of `pid` so far. */
+export function cpuMs(pid: number): number {
+  const t = cpuTime(pid);
+  return t.userMs + t.systemMs;
+}
+
 export interface DirSize {
   /** Sum of the files' apparent sizes (st_size). LMDB's data.mdb may be sparse, so this can exceed `allocated`. */
   readonly apparent: number;

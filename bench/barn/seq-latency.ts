@@ -9,14 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { BARN_TOKEN, barnStatus, startBarnCluster } from './barn-cluster.ts';
-import { cpuTime } from './proc-stats.ts';
+import { cpuMs } from './proc-stats.ts';
 
 const WARMUP = 50;
 
-function cpuMs(pid: number): number {
-  const t = cpuTime(pid);
-  return t.userMs + t.systemMs;
-}
 
 const size = Number(process.argv[2] ?? 3);
 const n = Math.max(WARMUP + 10, Number(process.env['N'] ?? 400));
