@@ -1,5 +1,5 @@
-// The state-machine side of a Ready's env transaction. Runs inside LmdbStore.commit's one transaction, so the
-// effects and the applied index commit together with the Ready's batch.
+// The state-machine side of a Ready's commit. Runs inside LmdbStore.commit: in its env transaction, or in memory
+// (write-back), so the effects and the applied index always reach the env together.
 //
 // Contract: an installed snapshot is restored first (when it is ahead of the applied index); then the committed
 // entries in order, each skipped when at or below the applied index (so re-applying after a crash is harmless).
@@ -11,6 +11,7 @@ import { applyEntry, type ApplyResult } from '../state/apply.ts';
 import type { KvEvent } from '../state/backend.ts';
 import { restoreSnapshot } from '../state/snapshot.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
+import type { LmdbStore } from '../storage/lmdb-store.ts';
 import { unwrap } from './envelope.ts';
 
 export interface Applied {
@@ -41,4 +42,12 @@ export function restoreInto(w: LmdbKvWriter, snapshot: Snapshot): void {
   const restored = restoreSnapshot(w, snapshot.data);
   if (!restored.ok) throw new RuninkError('BARN_BAD_SNAPSHOT', restored.message);
   w.setConfState(snapshot.metadata.confState);
+}
+
+/** At open: a crash after persisting a snapshot but before restoring the KV from it, or an env rebuilt from the
+ * WAL, leaves the KV behind the snapshot: restore it now. The snapshot file is read only then. */
+export function recoverStateMachine(store: LmdbStore): void {
+  if (store.snapshotMetadata().index <= store.kv.appliedIndex()) return;
+  const snap = store.snapshot();
+  if (snap.data.length > 0) store.kv.write((w) => restoreInto(w, snap));
 }

@@ -6,9 +6,9 @@
 //        Raft needs it (entries, snapshot, new term or vote) — one fdatasync for every proposal that arrived
 //        since the last Ready (group commit);
 //     2. send the other messages (votes, acks: only once what they promise is durable in the log);
-//     3. commit: the same batch AND the effects of the committed entries with the applied index in ONE LMDB
-//        transaction (a crash never applies an entry twice or loses one; with nothing to apply the batch may
-//        wait in the store's tail for the next transaction);
+//     3. commit: the same batch AND the effects of the committed entries with the applied index, applied in
+//        memory and written to the LMDB env in one transaction every WRITE_BACK_MS (store write-back: the WAL
+//        has the entries; after a crash the env is exact as of its applied index and Raft applies the rest);
 //     4. notify watchers and resolve the callers waiting on those entries; serve reads whose read index is
 //        applied; advance().
 //
@@ -24,7 +24,7 @@
 import { RuninkError } from '../../common/error.ts';
 import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
-import { applyCommitted, restoreInto, type Applied } from './apply-committed.ts';
+import { applyCommitted, recoverStateMachine, type Applied } from './apply-committed.ts';
 import { applyConfChangeEntry, confContext } from './apply-conf-change.ts';
 import { coveringCommit, DeferredApply } from './deferred-apply.ts';
 import { handOffLeadership } from './hand-off.ts';
@@ -55,6 +55,8 @@ const NOTHING_APPLIED: Applied = { events: [], done: [] };
 
 /** See flushOnLoop. */
 const SMALL_READY_ENTRIES = 2;
+/** How often what was applied in memory goes to the env (LmdbStore write-back; etcd's backend batch interval). */
+const WRITE_BACK_MS = 100;
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -92,9 +94,10 @@ export class BarnNode implements BarnService {
       clusterId: options.clusterId,
       nodeId: options.id,
       ...(options.noSync ? { noSync: true } : {}),
+      writeBack: true,
       initialConfState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
-    this.recoverStateMachine();
+    recoverStateMachine(this.store);
     this.book = new MemberBook(this.store.kv, options.initialMembers);
     this.hub = new WatchHub(this.store.kv);
     this.lastSnapshotIndex = this.store.snapshotMetadata().index;
@@ -133,11 +136,15 @@ export class BarnNode implements BarnService {
 
   /** Starts ticking. A single-member cluster elects itself at once. */
   start(): void {
+    const tickMs = this.options.tickMs ?? DEFAULT_TIMING.tickMs;
+    const writeBackTicks = Math.max(1, Math.round(WRITE_BACK_MS / tickMs));
+    let ticks = 0;
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
+      if (++ticks % writeBackTicks === 0) this.store.writeBack(); // throws only when the env fails: fatal
       this.schedule();
-    }, this.options.tickMs ?? DEFAULT_TIMING.tickMs);
+    }, tickMs);
     const cs = this.raw.status().confState;
     if (cs.voters.length === 1 && cs.voters[0] === this.id) this.raw.campaign();
     this.schedule();
@@ -426,14 +433,6 @@ export class BarnNode implements BarnService {
   private gauges(): NodeGauges {
     const s = this.raw.status();
     return { term: s.hardState.term, commitIndex: s.hardState.commit, appliedIndex: this.store.kv.appliedIndex(), isLeader: s.softState.role === 'leader', revision: this.store.kv.revision() };
-  }
-
-  /** A crash after persisting a snapshot but before restoring the KV from it, or an env rebuilt from the WAL:
-   * restore now. The snapshot file is read only then. */
-  private recoverStateMachine(): void {
-    if (this.store.snapshotMetadata().index <= this.store.kv.appliedIndex()) return;
-    const snap = this.store.snapshot();
-    if (snap.data.length > 0) this.store.kv.write((w) => restoreInto(w, snap));
   }
 
   /** The leader as this node knows it (no status() here: on a leader that builds every peer's progress). */

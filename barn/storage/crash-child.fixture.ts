@@ -1,5 +1,7 @@
-// The process crash-recovery.test.ts kills. Usage: node --import tsx crash-child.fixture.ts DIR SEED MAX_MS
+// The process crash-recovery.test.ts kills. Usage: node --import tsx crash-child.fixture.ts DIR SEED MAX_MS [write-back]
 //
+// With `write-back` the store applies in memory (LmdbStore write-back): KV batches run through
+// kv.applyInMemory and reach the env only with a later transaction or a random writeBack() op.
 // It opens the store, prints `S <summary>` of what it found, then loops over random durable operations
 // (persist Readys with appends / conflicting appends / snapshot installs, KV apply batches, snapshot restores,
 // saveSnapshot, compact, and commit-only Readys written without the meta-page flush). For each operation n it prints `I n <summary after n>` BEFORE the write and `A n` after
@@ -26,7 +28,7 @@ class Child {
   private m: StoreParts;
   private term: number;
 
-  constructor(private readonly store: LmdbStore, private readonly rng: Rng) {
+  constructor(private readonly store: LmdbStore, private readonly rng: Rng, private readonly writeBack: boolean) {
     this.m = readParts(store);
     this.term = Math.max(1, this.m.hard.term, this.lastTerm());
   }
@@ -51,6 +53,7 @@ class Child {
     if (m.applied - m.snapIndex > 60 && r < 50) return this.saveSnapshot();
     if (m.snapIndex - m.offsetIndex > 20 && r < 60) return this.compact();
     if (r >= 97) return this.install(n);
+    if (this.writeBack && r >= 90) return { next: m, run: () => this.store.writeBack() };
     return this.append(n);
   }
 
@@ -119,7 +122,7 @@ class Child {
       w.setAppliedIndex(to);
       if (compactTo !== undefined) w.compactHistory(compactTo);
     };
-    return { next, writes, run: () => this.store.kv.write(writes) };
+    return { next, writes, run: () => (this.writeBack ? this.store.kv.applyInMemory(writes) : this.store.kv.write(writes)) };
   }
 
   private saveSnapshot(): Op {
@@ -206,10 +209,11 @@ function out(line: string): void {
 }
 
 async function main(): Promise<void> {
-  const [dir, seed, maxMs] = process.argv.slice(2);
-  if (dir === undefined || seed === undefined || maxMs === undefined) throw new Error('usage: crash-child.fixture.ts DIR SEED MAX_MS');
-  const store = openStore(dir, { clusterId: 'c-crash', nodeId: 'n1' });
-  new Child(store, seededRng(Number(seed))).run(Date.now() + Number(maxMs));
+  const [dir, seed, maxMs, mode] = process.argv.slice(2);
+  if (dir === undefined || seed === undefined || maxMs === undefined) throw new Error('usage: crash-child.fixture.ts DIR SEED MAX_MS [write-back]');
+  const writeBack = mode === 'write-back';
+  const store = openStore(dir, { clusterId: 'c-crash', nodeId: 'n1', writeBack });
+  new Child(store, seededRng(Number(seed)), writeBack).run(Date.now() + Number(maxMs));
   await store.close();
 }
 

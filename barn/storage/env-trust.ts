@@ -11,6 +11,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir } from './fs-sync.ts';
+import { syncEnv, type StoreDbs } from './lmdb-env.ts';
 
 export const ENV_STATE_FILE = 'env-state.json';
 
@@ -61,4 +62,15 @@ export function writeEnvState(dir: string, state: EnvState, noSync: boolean): vo
 /** The env written in `state` may be used as it is in boot `bootId`. */
 export function envTrusted(state: EnvState | undefined, bootId: string): boolean {
   return state !== undefined && (state.clean || state.bootId === bootId);
+}
+
+/** A clean close: the env flushed, then the state file says so (the env is then trusted after a machine restart
+ * too). Best effort: without the mark the env is still trusted in this boot, and rebuilt after a machine restart. */
+export async function markEnvClean(root: StoreDbs['root'], dir: string, bootId: string, noSync: boolean): Promise<void> {
+  try {
+    await syncEnv(root, noSync);
+    writeEnvState(dir, { bootId, clean: true }, noSync);
+  } catch {
+    // the dir may be gone (a test removing it) or the disk failing: the next open decides from the boot id
+  }
 }

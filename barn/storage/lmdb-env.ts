@@ -168,6 +168,6 @@ export class WriteGate {
   }
 }
 
-function isThenable(x: unknown): boolean {
+export function isThenable(x: unknown): boolean {
   return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function';
 }

@@ -1,5 +1,6 @@
 // LmdbKv against MemoryBackend (barn/state/memory-backend.ts, which documents the LMDB store's semantics): the
-// same seeded random transactions on both, every read compared, inside and outside the transactions.
+// same seeded random transactions on both, every read compared, inside and outside the transactions — applied
+// as env transactions, and in memory with random write-backs to the env (write-back mode).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { isRuninkError } from '../../common/error.ts';
 import { seededRng, type Rng } from '../../common/rng.ts';
 import type { KvReader, KvRecord, KvWriter } from '../state/backend.ts';
 import { MemoryBackend } from '../state/memory-backend.ts';
-import { openStore } from './lmdb-store.ts';
+import { openStore, type LmdbStore } from './lmdb-store.ts';
 
 const KEYS = ['', 'a', 'a/1', 'a/2', 'b', 'b/x', 'é', '\uFFFD', '\u{1F600}', 'z'];
 
@@ -92,57 +93,75 @@ function drawOps(rng: Rng, revision: number): Array<(w: KvWriter) => void> {
   return ops;
 }
 
-test('LmdbKv and MemoryBackend agree on every read through seeded random transactions', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
-  const store = openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true });
-  const mem = new MemoryBackend();
-  const rng = seededRng(4242);
-  let committed = 0;
-  try {
-    for (let txn = 0; txn < 300; txn++) {
-      const ops = drawOps(rng, mem.revision());
-      const memResult = attempt(() => mem.write((w) => ops.forEach((op) => op(w))));
-      const lmdbResult = attempt(() => store.kv.write((w) => ops.forEach((op) => op(w))));
-      assert.equal(lmdbResult, memResult, `transaction ${txn} commits or aborts on both`);
-      if (memResult === 'ok') committed++;
-      compareReads(rng, store.kv, mem, `after transaction ${txn}`);
-    }
-    assert.ok(committed > 50, `enough transactions committed (${committed})`);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+/** How a test applies a transaction to the LMDB store: an env transaction each, or in memory with the store
+ * writing back to the env at random moments (LmdbStore write-back, kv-overlay.ts). */
+type Mode = 'transaction' | 'write-back';
+const MODES: readonly Mode[] = ['transaction', 'write-back'];
 
-test('inside a transaction both writers see their own writes the same way', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
-  const store = openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true });
-  const mem = new MemoryBackend();
-  const rng = seededRng(99);
-  try {
-    for (let txn = 0; txn < 100; txn++) {
-      const ops = drawOps(rng, mem.revision()).filter((_, k, all) => k === all.length - 1 || rng.int(4) !== 0);
-      const readSeed = rng.int(1_000_000);
-      const safe = (w: KvWriter, op: (w: KvWriter) => void): void => void attempt(() => op(w));
-      // Run the memory transaction inside the LMDB one so both writers are open at the same time.
-      attempt(() =>
-        store.kv.write((lw) =>
-          mem.write((mw) => {
-            for (const op of ops) {
-              safe(lw, op);
-              safe(mw, op);
-            }
-            compareReads(seededRng(readSeed), lw, mw, `inside transaction ${txn}`);
-          }),
-        ),
-      );
-      compareReads(rng, store.kv, mem, `after transaction ${txn}`);
+function applyTo<T>(store: LmdbStore, mode: Mode, fn: (w: KvWriter) => T): T {
+  return mode === 'transaction' ? store.kv.write(fn) : store.kv.applyInMemory(fn);
+}
+
+for (const mode of MODES) {
+  test(`LmdbKv (${mode}) and MemoryBackend agree on every read through seeded random transactions and reopens`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
+    const open = (): LmdbStore => openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: mode === 'write-back' });
+    let store = open();
+    const mem = new MemoryBackend();
+    const rng = seededRng(4242);
+    let committed = 0;
+    try {
+      for (let txn = 0; txn < 300; txn++) {
+        const ops = drawOps(rng, mem.revision());
+        const memResult = attempt(() => mem.write((w) => ops.forEach((op) => op(w))));
+        const lmdbResult = attempt(() => applyTo(store, mode, (w) => ops.forEach((op) => op(w))));
+        assert.equal(lmdbResult, memResult, `transaction ${txn} commits or aborts on both`);
+        if (memResult === 'ok') committed++;
+        if (mode === 'write-back' && rng.int(5) === 0) store.writeBack();
+        if (rng.int(60) === 0) {
+          await store.close(); // writes back what is in memory
+          store = open();
+        }
+        compareReads(rng, store.kv, mem, `after transaction ${txn}`);
+      }
+      assert.ok(committed > 50, `enough transactions committed (${committed})`);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+
+  test(`inside a transaction both writers (${mode}) see their own writes the same way`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
+    const store = openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: mode === 'write-back' });
+    const mem = new MemoryBackend();
+    const rng = seededRng(99);
+    try {
+      for (let txn = 0; txn < 100; txn++) {
+        const ops = drawOps(rng, mem.revision()).filter((_, k, all) => k === all.length - 1 || rng.int(4) !== 0);
+        const readSeed = rng.int(1_000_000);
+        const safe = (w: KvWriter, op: (w: KvWriter) => void): void => void attempt(() => op(w));
+        // Run the memory transaction inside the LMDB one so both writers are open at the same time.
+        attempt(() =>
+          applyTo(store, mode, (lw) =>
+            mem.write((mw) => {
+              for (const op of ops) {
+                safe(lw, op);
+                safe(mw, op);
+              }
+              compareReads(seededRng(readSeed), lw, mw, `inside transaction ${txn}`);
+            }),
+          ),
+        );
+        if (mode === 'write-back' && rng.int(4) === 0) store.writeBack();
+        compareReads(rng, store.kv, mem, `after transaction ${txn}`);
+      }
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 function attempt(fn: () => void): 'ok' | 'aborted' {
   try {

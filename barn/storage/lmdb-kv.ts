@@ -9,7 +9,8 @@ import type { ConfState } from '../raft/types.ts';
 import type { KvBackend, KvEvent, KvReader, KvRecord, KvWriter } from '../state/backend.ts';
 import { decodeJson, decodeU64, encodeJson, encodeU64, readU64, writeU64 } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
+import { KvOverlay, LayeredReads, type KvBase, type SequencedEvent } from './kv-overlay.ts';
+import { isThenable, META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
 
 /** Longest key (UTF-8 bytes) the records table accepts: lmdb-js's default key limit minus the key prefix. */
 export const MAX_KEY_BYTES = 1977;
@@ -23,8 +24,73 @@ export interface LmdbKvWriter extends KvWriter {
 
 type StoredRecord = [createRevision: number, modRevision: number, version: number, value: unknown];
 
+/** The env's kv tables as the current transaction (or the latest read) sees them. */
+class EnvKvBase implements KvBase {
+  /** `counterHook` answers counter(): the reader's cache or the writer's own values, over rawCounter. */
+  constructor(private readonly dbs: StoreDbs, private readonly counterHook: (name: string) => number) {}
+
+  get(key: string): KvRecord | undefined {
+    const raw = this.dbs.records.getBinary(recordKey(key));
+    return raw === undefined ? undefined : decodeRecord(key, raw);
+  }
+
+  *range(start: string, end: string | undefined): Iterable<KvRecord> {
+    const from = recordKey(start);
+    const to = end === undefined ? undefined : recordKey(end);
+    if (to !== undefined && Buffer.compare(to, from) <= 0) return;
+    for (const { key, value } of this.dbs.records.getRange({ start: from, ...(to && { end: to }) })) {
+      yield decodeRecord(key.subarray(1).toString('utf8'), value);
+    }
+  }
+
+  *events(fromRevision: number): Iterable<SequencedEvent> {
+    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0) })) {
+      yield { event: decodeJson<KvEvent>(value, 'history event'), seq: key.readUInt32BE(8) };
+    }
+  }
+
+  newestEventRevision(): number {
+    for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1 })) return readU64(key, 0);
+    return 0;
+  }
+
+  eventCount(revision: number): number {
+    return this.dbs.history.getKeysCount({ start: historyKey(revision, 0), end: historyKey(revision + 1, 0) });
+  }
+
+  counter(name: string): number {
+    return this.counterHook(name);
+  }
+
+  rawCounter(name: string): number {
+    return decodeU64(this.dbs.meta.getBinary(name), 0);
+  }
+
+  confState(): ConfState | undefined {
+    const raw = this.dbs.meta.getBinary(META.confState);
+    return raw === undefined ? undefined : decodeJson<ConfState>(raw, 'conf state');
+  }
+
+  checkKey(key: string): void {
+    recordKey(key);
+  }
+}
+
+const NO_LAYERS: readonly KvOverlay[] = [];
+
 class LmdbKvReader implements KvReader {
-  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate) {}
+  protected readonly base: EnvKvBase;
+  protected readonly reads: LayeredReads;
+
+  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate) {
+    this.base = new EnvKvBase(dbs, (name) => this.counter(name));
+    this.reads = new LayeredReads(this.base, () => this.layers());
+  }
+
+  /** The in-memory layers over the env, bottom to top (kv-overlay.ts). */
+  protected layers(): readonly KvOverlay[] {
+    return NO_LAYERS;
+  }
 
   protected check(): void {
     this.gate.assertOpen();
@@ -32,32 +98,24 @@ class LmdbKvReader implements KvReader {
 
   get(key: string): KvRecord | undefined {
     this.check();
-    const raw = this.dbs.records.getBinary(recordKey(key));
-    return raw === undefined ? undefined : decodeRecord(key, raw);
+    return this.reads.get(key);
   }
 
   range(start: string, end: string | undefined, limit?: number): KvRecord[] {
     this.check();
-    const from = recordKey(start);
-    const to = end === undefined ? undefined : recordKey(end);
-    if ((to !== undefined && Buffer.compare(to, from) <= 0) || (limit !== undefined && limit <= 0)) return [];
-    const out: KvRecord[] = [];
-    for (const { key, value } of this.dbs.records.getRange({ start: from, ...(to && { end: to }), ...(limit && { limit }) })) {
-      out.push(decodeRecord(key.subarray(1).toString('utf8'), value));
-    }
-    return out;
+    return this.reads.range(start, end, limit);
   }
 
   revision(): number {
-    return this.counter(META.kvRevision);
+    return this.reads.counter(META.kvRevision);
   }
 
   appliedIndex(): number {
-    return this.counter(META.kvApplied);
+    return this.reads.counter(META.kvApplied);
   }
 
   compactedRevision(): number {
-    return this.counter(META.kvCompacted);
+    return this.reads.counter(META.kvCompacted);
   }
 
   history(start: string, end: string | undefined, fromRevision: number, limit?: number): KvEvent[] {
@@ -69,30 +127,19 @@ class LmdbKvReader implements KvReader {
         { fromRevision, compactedRevision: compacted },
       );
     }
-    const out: KvEvent[] = [];
-    if (limit !== undefined && limit <= 0) return out;
-    const lo = Buffer.from(start, 'utf8');
-    const hi = end === undefined ? undefined : Buffer.from(end, 'utf8');
-    for (const { value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0) })) {
-      const event = decodeJson<KvEvent>(value, 'history event');
-      const k = Buffer.from(event.record.key, 'utf8');
-      if (Buffer.compare(k, lo) < 0 || (hi !== undefined && Buffer.compare(k, hi) >= 0)) continue;
-      out.push(event);
-      if (limit !== undefined && out.length >= limit) break;
-    }
-    return out;
+    return this.reads.history(start, end, fromRevision, limit);
   }
 
   /** The Raft configuration as of the applied index (or the last installed snapshot), if one was recorded. */
   confState(): ConfState | undefined {
     this.check();
-    const raw = this.dbs.meta.getBinary(META.confState);
-    return raw === undefined ? undefined : decodeJson<ConfState>(raw, 'conf state');
+    return this.reads.confState();
   }
 
+  /** The env's value of a counter (the layers' values come first, in `reads`). */
   protected counter(name: string): number {
     this.check();
-    return decodeU64(this.dbs.meta.getBinary(name), 0);
+    return this.base.rawCounter(name);
   }
 }
 
@@ -143,8 +190,7 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
 
   putRecord(record: KvRecord): void {
     this.check();
-    const stored: StoredRecord = [record.createRevision, record.modRevision, record.version, record.value];
-    this.dbs.records.putSync(recordKey(record.key), encodeJson(stored));
+    this.dbs.records.putSync(recordKey(record.key), encodeRecord(record));
   }
 
   deleteKey(key: string): void {
@@ -156,7 +202,7 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
   appendEvent(event: KvEvent): void {
     this.check();
     const rev = event.revision;
-    const last = this.lastEventRevision ?? this.newestEventRevision();
+    const last = this.lastEventRevision ?? this.base.newestEventRevision();
     if (rev < last) {
       throw storageError(STORAGE_ERRORS.HISTORY_ORDER, `event at revision ${rev} after revision ${last} breaks revision order`, {
         revision: rev,
@@ -164,15 +210,11 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
       });
     }
     this.lastEventRevision = rev;
-    const seq = this.nextSeq.get(rev) ?? (rev > last ? 0 : this.storedEventCount(rev));
+    const seq = this.nextSeq.get(rev) ?? (rev > last ? 0 : this.base.eventCount(rev));
     this.dbs.history.putSync(historyKey(rev, seq), encodeJson(event));
     this.nextSeq.set(rev, seq + 1);
   }
 
-  /** Events already stored at `rev` (only asked for the newest event's revision: above it there are none). */
-  private storedEventCount(rev: number): number {
-    return this.dbs.history.getKeysCount({ start: historyKey(rev, 0), end: historyKey(rev + 1, 0) });
-  }
 
   setRevision(revision: number): void {
     this.setCounter(META.kvRevision, revision);
@@ -193,10 +235,6 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
     this.nextSeq.clear();
   }
 
-  private newestEventRevision(): number {
-    for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1 })) return readU64(key, 0);
-    return 0;
-  }
 
   setConfState(confState: ConfState): void {
     this.check();
@@ -204,11 +242,113 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
   }
 }
 
+/** An apply in memory (write-back, kv-overlay.ts): it writes its own delta over the store's overlay, and
+ * LmdbKv.applyInMemory merges the delta when the apply returns. Valid only during that apply. */
+class OverlayKvWriter extends LmdbKvReader implements LmdbKvWriter {
+  private open = true;
+  private readonly stack: readonly KvOverlay[];
+
+  constructor(dbs: StoreDbs, gate: WriteGate, overlay: KvOverlay, private readonly delta: KvOverlay) {
+    super(dbs, gate);
+    this.stack = [overlay, delta];
+  }
+
+  protected override layers(): readonly KvOverlay[] {
+    return this.stack;
+  }
+
+  protected override check(): void {
+    super.check();
+    if (!this.open) throw storageError(STORAGE_ERRORS.WRITER_CLOSED, 'this KvWriter belongs to an apply that has ended');
+  }
+
+  end(): void {
+    this.open = false;
+  }
+
+  putRecord(record: KvRecord): void {
+    this.check();
+    this.base.checkKey(record.key);
+    this.delta.records.set(record.key, record);
+  }
+
+  deleteKey(key: string): void {
+    this.check();
+    this.base.checkKey(key);
+    this.delta.records.set(key, null);
+  }
+
+  /** Events must come in revision order, as LmdbKvTxnWriter's. */
+  appendEvent(event: KvEvent): void {
+    this.check();
+    const newest = this.reads.newest();
+    if (event.revision < newest.revision) {
+      throw storageError(STORAGE_ERRORS.HISTORY_ORDER, `event at revision ${event.revision} after revision ${newest.revision} breaks revision order`, {
+        revision: event.revision,
+        lastRevision: newest.revision,
+      });
+    }
+    this.delta.events.push({ event, seq: event.revision === newest.revision ? newest.count : 0 });
+  }
+
+  setRevision(revision: number): void {
+    this.check();
+    this.delta.counters.set(META.kvRevision, revision);
+  }
+
+  setAppliedIndex(index: number): void {
+    this.check();
+    this.delta.counters.set(META.kvApplied, index);
+  }
+
+  /** As LmdbKvTxnWriter's: the events below go (from the layers below when the delta is written back). */
+  compactHistory(revision: number): void {
+    this.check();
+    const drop = Math.max(0, Math.ceil(revision));
+    this.delta.events = this.delta.events.filter((e) => e.event.revision >= drop);
+    this.delta.dropBelow = Math.max(this.delta.dropBelow, drop);
+    this.delta.counters.set(META.kvCompacted, revision);
+  }
+
+  setConfState(confState: ConfState): void {
+    this.check();
+    this.delta.confState = confState;
+  }
+}
+
+/** What else every env transaction writes first (LmdbStore: its log tail), and learns when it committed. */
+export interface TransactionCompanion {
+  inTransaction(): void;
+  committed(): void;
+}
+
+const NO_COMPANION: TransactionCompanion = { inTransaction: () => undefined, committed: () => undefined };
+
 export class LmdbKv extends LmdbKvReader implements KvBackend {
   /** Counters (revision, applied index, compaction point) as of the gate's write generation: the node reads
    * them on every loop pass; they only change when a write transaction ends. */
   private readonly counters = new Map<string, number>();
   private countersGeneration = -1;
+  /** Applied in memory, not yet in the env (write-back). */
+  private overlay = new KvOverlay();
+  private stack: readonly KvOverlay[] = [this.overlay];
+
+  constructor(dbs: StoreDbs, gate: WriteGate, private readonly companion: TransactionCompanion = NO_COMPANION) {
+    super(dbs, gate);
+  }
+
+  protected override layers(): readonly KvOverlay[] {
+    return this.stack;
+  }
+
+  /** Records plus events applied in memory and not yet written to the env. */
+  get overlaySize(): number {
+    return this.overlay.size;
+  }
+
+  get overlayEmpty(): boolean {
+    return this.overlay.empty;
+  }
 
   protected override counter(name: string): number {
     this.check();
@@ -228,7 +368,66 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
   /** Runs fn in one durable write transaction: everything it wrote commits together when it returns, nothing
    * when it throws. fn must be synchronous; nested writes (or a write during persist) throw NESTED_WRITE. */
   write<T>(fn: (w: LmdbKvWriter) => T): T {
-    return this.gate.run(() => this.writeInCurrentTxn(fn));
+    return this.transact(() => this.writeInCurrentTxn(fn));
+  }
+
+  /** THE env transaction of the store: it first writes what waits in memory — the companion's part (the
+   * store's log tail) and the overlay — then runs body. What waited leaves memory only once the transaction
+   * committed; when it throws, memory keeps it whole (and the env has none of it). */
+  transact<T>(body: () => T): T {
+    const waiting = this.overlay;
+    let result: T;
+    try {
+      result = this.gate.run(() => {
+        this.companion.inTransaction();
+        this.writeOverlay(waiting);
+        // Reads inside the transaction now go to the env, which has the overlay's contents.
+        this.setOverlay(new KvOverlay());
+        return body();
+      });
+    } catch (e) {
+      this.setOverlay(waiting);
+      throw e;
+    }
+    this.companion.committed();
+    return result;
+  }
+
+  private setOverlay(o: KvOverlay): void {
+    this.overlay = o;
+    this.stack = [o];
+  }
+
+  /** Write-back: runs fn against the env plus what is applied in memory, and keeps its effects in memory too
+   * (the next transaction writes them to the env, transact). All of fn's effects become visible
+   * together when it returns; none when it throws. fn must be synchronous. */
+  applyInMemory<T>(fn: (w: LmdbKvWriter) => T): T {
+    this.check();
+    if (this.gate.writing) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'an apply in memory cannot run inside a write transaction');
+    const delta = new KvOverlay();
+    const writer = new OverlayKvWriter(this.dbs, this.gate, this.overlay, delta);
+    let result: T;
+    try {
+      result = fn(writer);
+    } finally {
+      writer.end();
+    }
+    if (isThenable(result)) throw storageError(STORAGE_ERRORS.ASYNC_WRITE, 'a store write callback must be synchronous (it returned a promise)');
+    this.overlay.absorb(delta);
+    return result;
+  }
+
+  /** Inside transact: the overlay's contents into the env. */
+  private writeOverlay(o: KvOverlay): void {
+    if (o.empty) return;
+    if (o.dropBelow > 0) for (const key of [...this.dbs.history.getKeys({ end: historyKey(o.dropBelow, 0) })]) this.dbs.history.removeSync(key);
+    for (const [key, record] of o.records) {
+      if (record === null) this.dbs.records.removeSync(recordKey(key));
+      else this.dbs.records.putSync(recordKey(key), encodeRecord(record));
+    }
+    for (const { event, seq } of o.events) this.dbs.history.putSync(historyKey(event.revision, seq), encodeJson(event));
+    for (const [name, value] of o.counters) this.dbs.meta.putSync(name, encodeU64(value));
+    if (o.confState !== undefined) this.dbs.meta.putSync(META.confState, encodeJson(o.confState));
   }
 
   /** For LmdbStore.persistAndApply only: runs fn with a writer inside the write transaction already open. */
@@ -262,6 +461,11 @@ function historyKey(revision: number, seq: number): Buffer {
   writeU64(out, 0, revision);
   out.writeUInt32BE(seq, 8);
   return out;
+}
+
+function encodeRecord(record: KvRecord): Buffer {
+  const stored: StoredRecord = [record.createRevision, record.modRevision, record.version, record.value];
+  return encodeJson(stored);
 }
 
 function decodeRecord(key: string, raw: Uint8Array): KvRecord {

@@ -19,26 +19,29 @@
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
 // replaced only after the write transaction that changed the env has committed. The store assumes it is the
 // only writer of its dir (dir-lock.ts enforces one live process).
-import { CompactedError, UnavailableError, type RaftStorage } from '../raft/storage.ts';
+import type { RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
 import { decodeJson, encodeJson } from './codec.ts';
 import type { DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { writeEnvState } from './env-trust.ts';
-import { META, WriteGate, syncEnv, type StoreDbs } from './lmdb-env.ts';
+import { markEnvClean } from './env-trust.ts';
+import { META, WriteGate, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
-import { LogTail } from './log-tail.ts';
+import { LogTail, readThroughTail } from './log-tail.ts';
 import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
-import { readSnapshotFile, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
+import { readSnapshotBytes, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
 
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 
 const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+
+/** Write-back: past this many records + events applied in memory (or a full tail) commit() writes them all. */
+export const MAX_UNWRITTEN = 1000;
 
 const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
 
@@ -52,6 +55,7 @@ export class LmdbStore implements RaftStorage {
   readonly writes = { durable: 0, deferred: 0 };
   private readonly gate: WriteGate;
   private readonly noSync: boolean;
+  private readonly writeBackMode: boolean;
   private prepared: PreparedWrite | undefined;
   /** The prepared batch's entries as planned against the log by prepare() (the log does not change before
    * commit: one prepared write at a time, and compact/snapshot refuse while one is). */
@@ -70,8 +74,9 @@ export class LmdbStore implements RaftStorage {
     this.clusterId = opts.clusterId;
     this.nodeId = opts.nodeId;
     this.noSync = opts.noSync === true;
+    this.writeBackMode = opts.writeBack === true;
     this.gate = new WriteGate(dbs.root);
-    this.kv = new LmdbKv(dbs, this.gate);
+    this.kv = new LmdbKv(dbs, this.gate, { inTransaction: () => this.writeTail(), committed: () => this.tailWritten() });
     this.log = loadLog(dbs);
     this.envLog = this.log;
     this.hard = this.readMeta<HardState>(META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
@@ -88,19 +93,7 @@ export class LmdbStore implements RaftStorage {
 
   entries(lo: number, hi: number, maxBytes: number): Entry[] {
     this.gate.assertOpen();
-    const envEnd = this.envLog.lastIndex + 1;
-    if (hi <= envEnd || this.tail.length === 0) return readEntries(this.dbs, this.log, lo, hi, maxBytes);
-    if (lo <= this.log.offsetIndex) throw new CompactedError(lo);
-    if (hi > this.log.lastIndex + 1) throw new UnavailableError(hi - 1);
-    const out = lo < envEnd ? readEntries(this.dbs, this.envLog, lo, envEnd, maxBytes) : [];
-    if (out.length < envEnd - lo) return out; // the size limit was reached inside the env
-    let size = out.reduce((n, e) => n + e.data.byteLength, 0);
-    for (const e of this.tail.slice(this.envLog.lastIndex, Math.max(lo, envEnd), hi)) {
-      size += e.data.byteLength;
-      if (out.length > 0 && size > maxBytes) break;
-      out.push(e);
-    }
-    return out;
+    return readThroughTail(this.dbs, this.envLog, this.log, this.tail, lo, hi, maxBytes);
   }
 
   term(i: number): number {
@@ -128,14 +121,7 @@ export class LmdbStore implements RaftStorage {
   snapshot(): Snapshot {
     this.gate.assertOpen();
     if (this.snapMeta.index === 0) return { metadata: this.snapMeta, data: new Uint8Array(0) };
-    // A dir written before snapshots moved to files keeps the bytes in the env until its next snapshot.
-    const file = readSnapshotFile(this.dir, this.snapMeta.index);
-    if (file !== undefined) return { metadata: this.snapMeta, data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
-    const legacy = this.dbs.meta.getBinary(META.snapshotData);
-    if (legacy === undefined) {
-      throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot file for index ${this.snapMeta.index} is missing from ${this.dir}; restore it from a backup, or move the data dir away and let the node rejoin (it receives a snapshot from the leader)`, { index: this.snapMeta.index });
-    }
-    return { metadata: this.snapMeta, data: new Uint8Array(legacy) };
+    return { metadata: this.snapMeta, data: readSnapshotBytes(this.dir, this.snapMeta.index, () => this.dbs.meta.getBinary(META.snapshotData)) };
   }
 
   /** Entries durable in the WAL and readable here, not yet written to the env (log-tail.ts). */
@@ -225,18 +211,30 @@ export class LmdbStore implements RaftStorage {
   /** Step 3: the prepared batch and `apply`'s state machine effects in ONE env transaction (not flushed: the
    * WAL has the batch). Without `apply` (nothing to apply) a batch of entries and hard state that does not touch
    * the env's log may stay in the tail (log-tail.ts) until the next transaction; the result is then undefined.
-   * When it throws, nothing of it is in the env, and the store must be reopened. */
+   * In write-back mode a batch that may stay in the tail does, and `apply` runs in memory (kv-overlay.ts): both
+   * reach the env with the next transaction, at the latest when MAX_UNWRITTEN is reached or writeBack() is
+   * called. When it throws, the store must be reopened (the env holds none of it; the WAL has the batch). */
   commit<T>(prepared: PreparedWrite, apply?: (w: LmdbKvWriter) => T): T | undefined {
     if (prepared !== this.prepared) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'commit() of a write that is not the prepared one');
+    let result: T | undefined;
     try {
-      const result = apply === undefined && this.keepInTail(prepared.batch) ? undefined : this.writeThrough(prepared.batch, apply);
+      result = this.keepsOutOfEnv(apply) && this.keepInTail(prepared.batch) ? this.applyInMemory(apply) : this.writeThrough(prepared.batch, apply);
       if (prepared.durable) this.writes.durable++;
       else this.writes.deferred++;
-      return result;
     } finally {
       this.prepared = undefined;
       this.preparedAppend = undefined;
     }
+    if (this.kv.overlaySize >= MAX_UNWRITTEN || this.tail.full) this.writeBack();
+    return result;
+  }
+
+  private keepsOutOfEnv(apply: ((w: LmdbKvWriter) => unknown) | undefined): boolean {
+    return apply === undefined || this.writeBackMode;
+  }
+
+  private applyInMemory<T>(apply: ((w: LmdbKvWriter) => T) | undefined): T | undefined {
+    return apply === undefined ? undefined : this.kv.applyInMemory(apply);
   }
 
   /** The batch goes to the tail when it has no snapshot, leaves the env's entries alone and the tail is not
@@ -256,33 +254,37 @@ export class LmdbStore implements RaftStorage {
     return true;
   }
 
-  /** One env transaction: the tail, the batch, then `apply`. */
+  /** One env transaction: the tail and the overlay (LmdbKv.transact), the batch, then `apply`. */
   private writeThrough<T>(batch: PersistBatch, apply: ((w: LmdbKvWriter) => T) | undefined): T | undefined {
     let next: PendingLog | undefined;
-    const held = this.tail.held;
-    const result = this.gate.run(() => {
-      if (held) this.writeTail();
+    const result = this.kv.transact(() => {
       if (!isEmptyBatch(batch)) next = this.writeBatch(batch);
       return apply === undefined ? undefined : this.kv.writeInCurrentTxn(apply);
     });
-    if (held) this.tail.clear();
     if (next !== undefined) this.adopt(next);
     this.envLog = this.log;
     return result;
   }
 
-  /** Inside a transaction: the tail's entries and hard state into the env (they match the in-memory log). */
+  /** Inside every env transaction (LmdbKv.transact), first: the tail's entries and hard state (they match the
+   * in-memory log). */
   private writeTail(): void {
     if (this.tail.length > 0) appendEntries(this.dbs, this.envLog, this.tail.entries);
     if (this.tail.hardPending) this.dbs.meta.putSync(META.hardState, encodeJson(this.hard));
   }
 
-  /** Writes the tail to the env in a transaction of its own (before operations that work on the env alone). */
-  private writeTailThrough(): void {
-    if (!this.tail.held) return;
-    this.gate.run(() => this.writeTail());
+  private tailWritten(): void {
     this.tail.clear();
     this.envLog = this.log;
+  }
+
+  /** Writes the tail and what was applied in memory to the env in one transaction of its own (write-back
+   * mode: the node calls it on a timer; and before operations that work on the env alone). Does nothing while
+   * a write is prepared (its commit writes them). */
+  writeBack(): void {
+    this.gate.assertOpen();
+    if (this.prepared !== undefined || (!this.tail.held && this.kv.overlayEmpty)) return;
+    this.kv.transact(() => undefined);
   }
 
   /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */
@@ -354,7 +356,7 @@ export class LmdbStore implements RaftStorage {
    * the snapshot is what a restart rebuilds from), then the env's metadata; older files go last. */
   private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
     if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
-    this.writeTailThrough();
+    this.writeBack();
     writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
     const entries = metadata.index < this.log.lastIndex ? readEntries(this.dbs, this.log, metadata.index + 1, this.log.lastIndex + 1, Number.POSITIVE_INFINITY) : [];
     this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries });
@@ -378,7 +380,7 @@ export class LmdbStore implements RaftStorage {
         { index, lastIndex: this.log.lastIndex, snapshotIndex: this.snapMeta.index },
       );
     }
-    this.writeTailThrough();
+    this.writeBack();
     let log = this.log;
     this.gate.run(() => {
       log = compactLog(this.dbs, log, index);
@@ -392,31 +394,26 @@ export class LmdbStore implements RaftStorage {
    * store throws CLOSED. */
   async close(): Promise<void> {
     if (!this.gate.isOpen) return;
+    // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
+    // when written): a trusted env must never be ahead of the WAL after a power loss.
+    let clean = this.prepared === undefined;
+    try {
+      if (clean) this.writeBack(); // what is applied in memory: a reopen would apply it again otherwise
+    } catch {
+      clean = false; // the env is behind, never ahead: the next open catches it up
+    }
     this.gate.close();
     try {
-      // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
-      // when written): a trusted env must never be ahead of the WAL after a power loss.
-      let clean = this.prepared === undefined;
       try {
         if (clean) this.wal.syncNow();
       } catch {
         clean = false;
       }
       await this.wal.close();
-      if (clean) await this.markClean();
+      if (clean) await markEnvClean(this.dbs.root, this.dir, this.bootId, this.noSync);
       await this.dbs.root.close();
     } finally {
       this.lock.release();
-    }
-  }
-
-  /** Best effort: without the mark the env is still trusted in this boot, and rebuilt after a machine restart. */
-  private async markClean(): Promise<void> {
-    try {
-      await syncEnv(this.dbs.root, this.noSync);
-      writeEnvState(this.dir, { bootId: this.bootId, clean: true }, this.noSync);
-    } catch {
-      // the dir may be gone (a test removing it) or the disk failing: the next open decides from the boot id
     }
   }
 

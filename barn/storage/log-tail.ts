@@ -5,7 +5,10 @@
 // these in memory loses nothing.
 //
 // Ownership: LmdbStore only. The entries are contiguous and follow the env's last index.
+import { CompactedError, UnavailableError } from '../raft/storage.ts';
 import type { Entry } from '../raft/types.ts';
+import type { StoreDbs } from './lmdb-env.ts';
+import { readEntries, type LogState } from './lmdb-log.ts';
 
 /** Past this many entries or bytes the store writes the tail through instead of growing it. */
 export const MAX_TAIL_ENTRIES = 1000;
@@ -60,4 +63,21 @@ export class LogTail {
     this.bytes = 0;
     this.hardPending = false;
   }
+}
+
+/** RaftStorage.entries over the env's log (`envLog`) followed by the tail: `log` is the whole log's shape. */
+export function readThroughTail(dbs: StoreDbs, envLog: LogState, log: LogState, tail: LogTail, lo: number, hi: number, maxBytes: number): Entry[] {
+  const envEnd = envLog.lastIndex + 1;
+  if (hi <= envEnd || tail.length === 0) return readEntries(dbs, log, lo, hi, maxBytes);
+  if (lo <= log.offsetIndex) throw new CompactedError(lo);
+  if (hi > log.lastIndex + 1) throw new UnavailableError(hi - 1);
+  const out = lo < envEnd ? readEntries(dbs, envLog, lo, envEnd, maxBytes) : [];
+  if (out.length < envEnd - lo) return out; // the size limit was reached inside the env
+  let size = out.reduce((n, e) => n + e.data.byteLength, 0);
+  for (const e of tail.slice(envLog.lastIndex, Math.max(lo, envEnd), hi)) {
+    size += e.data.byteLength;
+    if (out.length > 0 && size > maxBytes) break;
+    out.push(e);
+  }
+  return out;
 }

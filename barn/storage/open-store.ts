@@ -26,6 +26,9 @@ export interface OpenStoreOptions {
   readonly bootId?: string;
   /** Preallocated size of a WAL segment (default wal.ts SEGMENT_BYTES). */
   readonly walSegmentBytes?: number;
+  /** Write-back: commit() applies entries in memory and writes them to the env in batches (writeBack()), not in
+   * a transaction per Ready. Default false. */
+  readonly writeBack?: boolean;
 }
 
 /** Opens (creating if needed) the store in `dir`. Throws CLUSTER_MISMATCH, leaving the dir untouched, when the

@@ -11,6 +11,7 @@
 // leaves the previous snapshot's file (likewise). The file named by the committed metadata always exists.
 import { closeSync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { fsyncDir, writeAll } from './fs-sync.ts';
 
 /** What a snapshot producer writes into (barn/state/snapshot.ts SnapshotOutput has the same shape). */
@@ -69,4 +70,16 @@ export function removeOtherSnapshotFiles(dir: string, keep: number): void {
     if (m[2] === undefined && Number(m[1]) === keep) continue;
     rmSync(join(dir, name), { force: true });
   }
+}
+
+/** The bytes of the snapshot at `index` (> 0): its file, or in a dir written before snapshots moved to files,
+ * what `legacy` finds in the env (kept there until the next snapshot). Throws CORRUPT when neither has them. */
+export function readSnapshotBytes(dir: string, index: number, legacy: () => Buffer | undefined): Uint8Array {
+  const file = readSnapshotFile(dir, index);
+  if (file !== undefined) return new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const old = legacy();
+  if (old === undefined) {
+    throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot file for index ${index} is missing from ${dir}; restore it from a backup, or move the data dir away and let the node rejoin (it receives a snapshot from the leader)`, { index });
+  }
+  return new Uint8Array(old);
 }

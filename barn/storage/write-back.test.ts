@@ -1,0 +1,134 @@
+// LmdbStore in write-back mode: applies land in memory (kv-overlay.ts) and reach the env together with the log
+// tail, when writeBack() runs, when MAX_UNWRITTEN is reached, or when the store closes. Crashes in this mode are
+// in crash-recovery.test.ts; reads against MemoryBackend in lmdb-kv-differential.test.ts.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { LmdbKvWriter } from './lmdb-kv.ts';
+import { MAX_UNWRITTEN, openStore, type LmdbStore } from './lmdb-store.ts';
+import { hs, range } from './test-entries.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'runink-barn-write-back-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+
+function open(dir: string): LmdbStore {
+  return openStore(dir, { clusterId: 'c-wb', nodeId: 'n1', noSync: true, writeBack: true });
+}
+
+/** Puts `key` = `index` and moves the revision and applied index to `index`. */
+function putAt(key: string, index: number): (w: LmdbKvWriter) => number {
+  return (w) => {
+    const record = { key, value: index, createRevision: index, modRevision: index, version: 1 };
+    w.putRecord(record);
+    w.appendEvent({ type: 'put', revision: index, record });
+    w.setRevision(index);
+    w.setAppliedIndex(index);
+    return index;
+  };
+}
+
+/** One Ready: entries lo..hi appended and committed, applied in order; each entry puts `keysPerEntry` keys. */
+function commitReady(store: LmdbStore, lo: number, hi: number, keysPerEntry = 1): void {
+  const prepared = store.prepare({ entries: range(lo, hi, 1), hardState: hs(1, hi) });
+  store.flushSync(prepared);
+  store.commit(prepared, (w) => {
+    for (let i = lo; i <= hi; i++) for (let k = 0; k < keysPerEntry; k++) putAt(`k${(i * keysPerEntry + k) % 97}`, i)(w);
+  });
+}
+
+test('a commit in write-back mode is readable at once and reaches the env only with writeBack()', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const store = open(dir);
+  try {
+    commitReady(store, 1, 3);
+    assert.equal(store.kv.get('k3')?.value, 3, 'the apply is readable');
+    assert.equal(store.kv.appliedIndex(), 3);
+    assert.ok(store.kv.overlaySize > 0 && store.unwrittenEntries === 3, 'the effects and the entries wait in memory');
+    store.writeBack();
+    assert.equal(store.kv.overlaySize, 0);
+    assert.equal(store.unwrittenEntries, 0);
+    assert.equal(store.kv.get('k3')?.value, 3, 'the env has it');
+    assert.deepEqual(store.kv.history('', undefined, 0).map((e) => e.revision), [1, 2, 3]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('closing a write-back store writes what is in memory, so a reopen applies nothing again', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const first = open(dir);
+  commitReady(first, 1, 5);
+  await first.close();
+  const again = open(dir);
+  try {
+    assert.equal(again.kv.appliedIndex(), 5);
+    assert.equal(again.kv.revision(), 5);
+    assert.equal(again.kv.get('k5')?.value, 5);
+    assert.equal(again.lastIndex(), 5);
+  } finally {
+    await again.close();
+  }
+});
+
+test('a write-back store writes to the env by itself once MAX_UNWRITTEN records and events wait', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const store = open(dir);
+  try {
+    let largest = 0;
+    // One entry per Ready, 20 records and events each: the overlay, not the tail, reaches its bound.
+    for (let index = 1; index <= 600; index++) {
+      commitReady(store, index, index, 20);
+      largest = Math.max(largest, store.kv.overlaySize);
+    }
+    assert.ok(largest < MAX_UNWRITTEN, `memory stays bounded (at most ${largest} waiting)`);
+    assert.equal(store.kv.appliedIndex(), 600);
+    const lastWriteOfK0 = Math.max(...Array.from({ length: 600 * 20 }, (_, n) => (n % 97 === 0 ? Math.floor(n / 20) : 0)).filter((i) => i >= 1));
+    assert.equal(store.kv.get('k0')?.modRevision, lastWriteOfK0);
+  } finally {
+    await store.close();
+  }
+});
+
+test('an apply in memory that throws leaves nothing behind', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const store = open(dir);
+  try {
+    commitReady(store, 1, 1);
+    assert.throws(() =>
+      store.kv.applyInMemory((w) => {
+        putAt('k1', 2)(w);
+        throw new Error('apply failed half way');
+      }),
+    );
+    assert.equal(store.kv.get('k1')?.value, 1);
+    assert.equal(store.kv.appliedIndex(), 1);
+    assert.deepEqual(store.kv.history('', undefined, 0).map((e) => e.revision), [1]);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a transaction that throws keeps what was applied in memory, and the next one writes it', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const first = open(dir);
+  commitReady(first, 1, 2);
+  assert.throws(() =>
+    first.kv.write(() => {
+      throw new Error('refused');
+    }),
+  );
+  assert.equal(first.kv.appliedIndex(), 2, 'still applied in memory');
+  assert.equal(first.kv.get('k2')?.value, 2);
+  commitReady(first, 3, 3);
+  await first.close();
+  const again = open(dir);
+  try {
+    assert.equal(again.kv.appliedIndex(), 3);
+    assert.deepEqual([1, 2, 3].map((i) => again.kv.get(`k${i}`)?.value), [1, 2, 3], 'nothing applied before the failed transaction was lost');
+  } finally {
+    await again.close();
+  }
+});
