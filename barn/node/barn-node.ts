@@ -40,7 +40,7 @@ import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
-import { openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
+import { MAX_UNWRITTEN, openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
 import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 import { newRequestId, wrap } from './envelope.ts';
@@ -57,6 +57,9 @@ const NOTHING_APPLIED: Applied = { events: [], done: [] };
 const SMALL_READY_ENTRIES = 2;
 /** How often what was applied in memory goes to the env (LmdbStore write-back; etcd's backend batch interval). */
 const WRITE_BACK_MS = 100;
+/** A member without peers writes back after this many records + events (the store's default, MAX_UNWRITTEN,
+ * with peers): its write-back stalls everything, and smaller ones cost it little (docs/performance.md). */
+const SOLO_WRITE_BACK = 300;
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -95,6 +98,7 @@ export class BarnNode implements BarnService {
       nodeId: options.id,
       ...(options.noSync ? { noSync: true } : {}),
       writeBack: true,
+      writeBackLimit: () => (this.raw.raft.trk.progress.size > 1 ? MAX_UNWRITTEN : SOLO_WRITE_BACK),
       initialConfState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
     recoverStateMachine(this.store);

@@ -40,7 +40,8 @@ export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch
 
 const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
 
-/** Write-back: past this many records + events applied in memory (or a full tail) commit() writes them all. */
+/** Write-back: past this many records + events applied in memory (or a full tail) commit() writes them all
+ * (unless the writeBackLimit option says otherwise). */
 export const MAX_UNWRITTEN = 1000;
 
 const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
@@ -56,6 +57,7 @@ export class LmdbStore implements RaftStorage {
   private readonly gate: WriteGate;
   private readonly noSync: boolean;
   private readonly writeBackMode: boolean;
+  private readonly writeBackLimit: () => number;
   private prepared: PreparedWrite | undefined;
   /** The prepared batch's entries as planned against the log by prepare() (the log does not change before
    * commit: one prepared write at a time, and compact/snapshot refuse while one is). */
@@ -75,6 +77,7 @@ export class LmdbStore implements RaftStorage {
     this.nodeId = opts.nodeId;
     this.noSync = opts.noSync === true;
     this.writeBackMode = opts.writeBack === true;
+    this.writeBackLimit = opts.writeBackLimit ?? ((): number => MAX_UNWRITTEN);
     this.gate = new WriteGate(dbs.root);
     this.kv = new LmdbKv(dbs, this.gate, { inTransaction: () => this.writeTail(), committed: () => this.tailWritten() });
     this.log = loadLog(dbs);
@@ -225,7 +228,7 @@ export class LmdbStore implements RaftStorage {
       this.prepared = undefined;
       this.preparedAppend = undefined;
     }
-    if (this.kv.overlaySize >= MAX_UNWRITTEN || this.tail.full) this.writeBack();
+    if (this.kv.overlaySize >= this.writeBackLimit() || this.tail.full) this.writeBack();
     return result;
   }
 

@@ -29,6 +29,9 @@ export interface OpenStoreOptions {
   /** Write-back: commit() applies entries in memory and writes them to the env in batches (writeBack()), not in
    * a transaction per Ready. Default false. */
   readonly writeBack?: boolean;
+  /** Write-back: how many records + events may wait in memory before commit() writes them (default
+   * MAX_UNWRITTEN); asked at every commit. */
+  readonly writeBackLimit?: () => number;
 }
 
 /** Opens (creating if needed) the store in `dir`. Throws CLUSTER_MISMATCH, leaving the dir untouched, when the

@@ -132,3 +132,21 @@ test('a transaction that throws keeps what was applied in memory, and the next o
     await again.close();
   }
 });
+
+test('the writeBackLimit option sets how many records and events may wait, asked at every commit', async () => {
+  const dir = join(root, `s${++dirs}`);
+  let limit = 50;
+  const store = openStore(dir, { clusterId: 'c-wb', nodeId: 'n1', noSync: true, writeBack: true, writeBackLimit: () => limit });
+  try {
+    let largest = 0;
+    for (let index = 1; index <= 100; index++) {
+      if (index === 51) limit = 150;
+      commitReady(store, index, index, 5);
+      largest = Math.max(largest, store.kv.overlaySize);
+      if (index === 50) assert.ok(largest < 50, `at most ${largest} waited under a limit of 50`);
+    }
+    assert.ok(largest >= 50 && largest < 150, `the new limit applies (${largest} waited at most)`);
+  } finally {
+    await store.close();
+  }
+});
