@@ -1,0 +1,178 @@
+// The state machine's tables in the store's LMDB env, and reading them: records by key (UTF-8 byte order, as
+// KvReader promises), history events by (revision, sequence) so watches read them in revision order and
+// compaction drops a prefix, counters in `meta`. Values are stored as JSON. LmdbKvReader reads through the
+// in-memory layers of write-back (kv-overlay.ts) over the env; the writers (lmdb-kv.ts, overlay-kv-writer.ts)
+// extend it.
+import type { ConfState } from '../raft/types.ts';
+import type { KvEvent, KvReader, KvRecord } from '../state/backend.ts';
+import { decodeJson, decodeU64, encodeJson, readU64, writeU64 } from './codec.ts';
+import { STORAGE_ERRORS, storageError } from './errors.ts';
+import { LayeredReads, type KvBase, type KvOverlay, type SequencedEvent } from './kv-overlay.ts';
+import { META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
+
+/** Longest key (UTF-8 bytes) the records table accepts: lmdb-js's default key limit minus the key prefix. */
+export const MAX_KEY_BYTES = 1977;
+
+const RECORD_PREFIX = 0x01; // LMDB rejects empty keys; the prefix makes '' storable without changing order.
+
+type StoredRecord = [createRevision: number, modRevision: number, version: number, value: unknown];
+
+/** The env's kv tables as the current transaction (or the latest read) sees them. */
+class EnvKvBase implements KvBase {
+  /** `counterHook` answers counter(): the reader's cache or the writer's own values, over rawCounter. */
+  constructor(private readonly dbs: StoreDbs, private readonly counterHook: (name: string) => number) {}
+
+  get(key: string): KvRecord | undefined {
+    const raw = this.dbs.records.getBinary(recordKey(key));
+    return raw === undefined ? undefined : decodeRecord(key, raw);
+  }
+
+  *range(start: string, end: string | undefined): Iterable<KvRecord> {
+    const from = recordKey(start);
+    const to = end === undefined ? undefined : recordKey(end);
+    if (to !== undefined && Buffer.compare(to, from) <= 0) return;
+    for (const { key, value } of this.dbs.records.getRange({ start: from, ...(to && { end: to }) })) {
+      yield decodeRecord(key.subarray(1).toString('utf8'), value);
+    }
+  }
+
+  *events(fromRevision: number): Iterable<SequencedEvent> {
+    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0) })) {
+      yield { event: decodeJson<KvEvent>(value, 'history event'), seq: key.readUInt32BE(8) };
+    }
+  }
+
+  newestEventRevision(): number {
+    for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1 })) return readU64(key, 0);
+    return 0;
+  }
+
+  eventCount(revision: number): number {
+    return this.dbs.history.getKeysCount({ start: historyKey(revision, 0), end: historyKey(revision + 1, 0) });
+  }
+
+  counter(name: string): number {
+    return this.counterHook(name);
+  }
+
+  rawCounter(name: string): number {
+    return decodeU64(this.dbs.meta.getBinary(name), 0);
+  }
+
+  confState(): ConfState | undefined {
+    const raw = this.dbs.meta.getBinary(META.confState);
+    return raw === undefined ? undefined : decodeJson<ConfState>(raw, 'conf state');
+  }
+
+  checkKey(key: string): void {
+    recordKey(key);
+  }
+}
+
+const NO_LAYERS: readonly KvOverlay[] = [];
+
+export class LmdbKvReader implements KvReader {
+  protected readonly base: EnvKvBase;
+  protected readonly reads: LayeredReads;
+
+  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate) {
+    this.base = new EnvKvBase(dbs, (name) => this.counter(name));
+    this.reads = new LayeredReads(this.base, () => this.layers());
+  }
+
+  /** The in-memory layers over the env, bottom to top (kv-overlay.ts). */
+  protected layers(): readonly KvOverlay[] {
+    return NO_LAYERS;
+  }
+
+  protected check(): void {
+    this.gate.assertOpen();
+  }
+
+  get(key: string): KvRecord | undefined {
+    this.check();
+    return this.reads.get(key);
+  }
+
+  range(start: string, end: string | undefined, limit?: number): KvRecord[] {
+    this.check();
+    return this.reads.range(start, end, limit);
+  }
+
+  revision(): number {
+    return this.reads.counter(META.kvRevision);
+  }
+
+  appliedIndex(): number {
+    return this.reads.counter(META.kvApplied);
+  }
+
+  compactedRevision(): number {
+    return this.reads.counter(META.kvCompacted);
+  }
+
+  history(start: string, end: string | undefined, fromRevision: number, limit?: number): KvEvent[] {
+    const compacted = this.compactedRevision();
+    if (fromRevision < compacted) {
+      throw storageError(
+        STORAGE_ERRORS.HISTORY_COMPACTED,
+        `revision ${fromRevision} is compacted (history starts at ${compacted})`,
+        { fromRevision, compactedRevision: compacted },
+      );
+    }
+    return this.reads.history(start, end, fromRevision, limit);
+  }
+
+  /** The Raft configuration as of the applied index (or the last installed snapshot), if one was recorded. */
+  confState(): ConfState | undefined {
+    this.check();
+    return this.reads.confState();
+  }
+
+  /** The env's value of a counter (the layers' values come first, in `reads`). */
+  protected counter(name: string): number {
+    this.check();
+    return this.base.rawCounter(name);
+  }
+}
+
+export function recordKey(key: string): Buffer {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES) {
+    throw storageError(STORAGE_ERRORS.KEY_TOO_LARGE, `key of ${bytes} bytes exceeds the limit of ${MAX_KEY_BYTES}`, {
+      bytes,
+      limit: MAX_KEY_BYTES,
+      keyStart: key.slice(0, 64),
+    });
+  }
+  const out = Buffer.allocUnsafe(bytes + 1);
+  out[0] = RECORD_PREFIX;
+  out.write(key, 1, 'utf8');
+  return out;
+}
+
+export function historyKey(revision: number, seq: number): Buffer {
+  const out = Buffer.allocUnsafe(12);
+  writeU64(out, 0, revision);
+  out.writeUInt32BE(seq, 8);
+  return out;
+}
+
+export function encodeRecord(record: KvRecord): Buffer {
+  const stored: StoredRecord = [record.createRevision, record.modRevision, record.version, record.value];
+  return encodeJson(stored);
+}
+
+function decodeRecord(key: string, raw: Uint8Array): KvRecord {
+  const stored = decodeJson<StoredRecord>(raw, 'record');
+  if (!Array.isArray(stored) || stored.length !== 4) {
+    throw storageError(STORAGE_ERRORS.CORRUPT, `record ${JSON.stringify(key)} is malformed`, { key });
+  }
+  const [createRevision, modRevision, version, value] = stored;
+  return { key, value, createRevision, modRevision, version };
+}
+
+/** Inside a write transaction: removes the history events with revision below `revision`. */
+export function deleteHistoryBelow(dbs: StoreDbs, revision: number): void {
+  for (const key of [...dbs.history.getKeys({ end: historyKey(Math.max(0, Math.ceil(revision)), 0) })]) dbs.history.removeSync(key);
+}
