@@ -5,7 +5,7 @@
 // per write, per round and per build.
 //
 //   git worktree add --detach /tmp/ab/base HEAD~1 && ln -s "$PWD/node_modules" /tmp/ab/base/node_modules
-//   node --import tsx bench/barn/ab-builds.ts SIZE IN_FLIGHT ROUNDS /tmp/ab/base "$PWD" [SECONDS=4]
+//   node --import tsx bench/barn/ab-builds.ts SIZE IN_FLIGHT ROUNDS /tmp/ab/base "$PWD" [SECONDS=4]   (after a 10 s warm-up)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ interface BarnClusterModule {
   startBarnCluster(size: number, dir: string): Promise<RunningCluster>;
 }
 
-const WARMUP_MS = 1500;
+// The matrix's warm-up (V8 optimizes the hot paths meanwhile; README, "Warm-up"); BARN_AB_WARMUP_S changes it.
+const WARMUP_MS = Number(process.env['BARN_AB_WARMUP_S'] ?? 10) * 1000;
 const args = process.argv.slice(2);
 const [size, inFlight, rounds] = args.slice(0, 3).map(Number) as [number, number, number];
 const rest = args.slice(3);

@@ -33,6 +33,9 @@ const errorSamples = new Set<string>();
 let measuring = spec.totalWrites !== undefined;
 let stopAt = Number.POSITIVE_INFINITY;
 let windowStart = performance.now();
+// Writes acknowledged in each whole second since the generator started (warm-up included): the warm-up curve.
+const perSecond: number[] = [];
+let runStart = performance.now();
 
 function makeValue(n: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -60,6 +63,10 @@ async function slot(i: number): Promise<void> {
       const res = await pool.request({ path: paths[k]!, method, headers, body: bodies[k]! });
       const text = await res.body.text();
       const t1 = performance.now();
+      if (res.statusCode === 200) {
+        const second = Math.floor((t1 - runStart) / 1000);
+        perSecond[second] = (perSecond[second] ?? 0) + 1;
+      }
       if (res.statusCode !== 200) {
         if (counted && t1 <= stopAt) noteError(`${res.statusCode} ${text}`);
         await new Promise((r) => setTimeout(r, 10));
@@ -79,6 +86,7 @@ async function slot(i: number): Promise<void> {
 async function main(): Promise<void> {
   const slots: Promise<void>[] = [];
   const started = performance.now();
+  runStart = started;
   for (let i = 0; i < spec.concurrency; i++) slots.push(slot(i));
   let progress: NodeJS.Timeout | undefined;
   if (spec.totalWrites === undefined) {
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     errorSamples: [...errorSamples],
     windowStartUs: offsetUs + windowStart * 1000,
     windowEndUs: offsetUs + windowEnd * 1000,
+    perSecond: Array.from(perSecond, (n) => n ?? 0),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

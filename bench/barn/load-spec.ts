@@ -40,6 +40,8 @@ export interface LoadResult {
   /** The measured window on the machine's monotonic clock in µs (process.hrtime; the clock V8 profiles use). */
   readonly windowStartUs: number;
   readonly windowEndUs: number;
+  /** Successful writes in each whole second since the generator started, warm-up included. */
+  readonly perSecond?: readonly number[];
   /** First few distinct error descriptions (status + body start, or exception message). */
   readonly errorSamples: readonly string[];
 }

@@ -6,6 +6,7 @@ import type { ProfileRun } from './profile.ts';
 import { mb } from './proc-stats.ts';
 import { thin, type SoakResult } from './soak.ts';
 import type { Cell } from './throughput.ts';
+import { secondBarnKeepsUp, type WarmUpRun } from './warm-up.ts';
 
 export const RSS_TARGET_BYTES = 300 * 1024 * 1024;
 
@@ -65,4 +66,20 @@ function envLine(s: SoakResult): string {
 
 export function profileBlock(p: ProfileRun): string {
   return [`Barn ×${p.size}, ${p.concurrency} in flight, leader ${p.leader}: ${n0(p.load.putsPerSec)} puts/s under the profiler`, '```', formatSummary(p.summary), '```'].join('\n');
+}
+
+export function warmUpTable(w: WarmUpRun): string {
+  const head = '| second | etcd puts | Barn puts | Barn/etcd |\n|---:|---:|---:|---:|';
+  const rows = w.barn.map((b, i) => `| ${i + 1} | ${n0(w.etcd[i]!)} | ${n0(b)} | ${w.etcd[i]! > 0 ? (b / w.etcd[i]!).toFixed(2) : '—'} |`);
+  return [head, ...rows].join('\n');
+}
+
+export function warmUpVerdict(w: WarmUpRun): string {
+  const sum = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0);
+  const first = Math.min(5, w.barn.length);
+  const keepsUp = secondBarnKeepsUp(w);
+  return [
+    `- First ${first} s after start: Barn ${n0(sum(w.barn.slice(0, first)))} writes, etcd ${n0(sum(w.etcd.slice(0, first)))} (${(sum(w.barn.slice(0, first)) / Math.max(1, sum(w.etcd.slice(0, first)))).toFixed(2)}).`,
+    `- Barn keeps up with etcd ${keepsUp > 0 ? `from second ${keepsUp} on` : 'in no stretch up to the end of the run'}; the last ${first} s: Barn ${n0(sum(w.barn.slice(-first)))}, etcd ${n0(sum(w.etcd.slice(-first)))} (${(sum(w.barn.slice(-first)) / Math.max(1, sum(w.etcd.slice(-first)))).toFixed(2)}).`,
+  ].join('\n');
 }

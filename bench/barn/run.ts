@@ -1,26 +1,28 @@
 // bench/barn: Barn vs etcd 3.4 on the same machine, in the same run (DESIGN §8).
 //
-//   node --import tsx bench/barn/run.ts [--quick] [--only matrix,soak,profile] [--duration S] [--warmup S]
+//   node --import tsx bench/barn/run.ts [--quick] [--only matrix,warmup,soak,profile] [--duration S] [--warmup S]
 //        [--rounds N] [--target all|leader] [--sizes 1,3] [--concurrency 1,16,64,256] [--soak-writes N] [--soak-concurrency C] [--keys N]
 //
 // 1. matrix: fresh etcd and fresh Barn clusters (1 and 3 nodes, fsync on) take the same put load (256-byte
 //    values over 10k keys, 1/16/64/256 in flight) from a separate load-generator process; puts/s, p50, p99 and
-//    the ratios Barn/etcd per cell. 2. soak: 1M writes (100k with --quick) to one Barn node, RSS and data dir
-//    size every second. 3. profile: Barn under --cpu-prof at 64 in flight; the leader's top functions.
+//    the ratios Barn/etcd per cell, after a warm-up (10 s: see README, "Warm-up"). 2. warmup: the first 20 s
+//    after a cold start of each 3-node cluster at 1 in flight, writes per second. 3. soak: 1M writes (100k with --quick) to one Barn node, RSS and data dir
+//    size every second. 4. profile: Barn under --cpu-prof at 64 in flight; the leader's top functions.
 // Prints markdown to stdout; writes results-<time>.json and .md under /tmp/barn-bench/ (BARN_BENCH_DIR).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ETCD_BIN } from './etcd-cluster.ts';
 import { runProfile, type ProfileRun } from './profile.ts';
-import { matrixTable, matrixVerdict, profileBlock, soakTable, soakVerdict } from './report.ts';
+import { matrixTable, matrixVerdict, profileBlock, soakTable, soakVerdict, warmUpTable, warmUpVerdict } from './report.ts';
 import { runSoak, type SoakResult } from './soak.ts';
 import { runMatrix, type Cell } from './throughput.ts';
+import { runWarmUp, type WarmUpRun } from './warm-up.ts';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    only: { type: 'string', default: 'matrix,soak,profile' },
+    only: { type: 'string', default: 'matrix,warmup,soak,profile' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
     rounds: { type: 'string' },
@@ -36,7 +38,9 @@ const quick = values.quick;
 const only = new Set(values.only.split(','));
 const list = (s: string): number[] => s.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const durationMs = Number(values.duration ?? (quick ? 3 : 10)) * 1000;
-const warmupMs = Number(values.warmup ?? (quick ? 1 : 2)) * 1000;
+// Both systems get the same warm-up; 10 s lets V8 optimize Barn's hot paths even at 1 in flight (the warmup
+// phase shows the cold start).
+const warmupMs = Number(values.warmup ?? (quick ? 3 : 10)) * 1000;
 const rounds = Number(values.rounds ?? (quick ? 1 : 3));
 const target = values.target === 'leader' ? 'leader' : 'all';
 const keys = Number(values.keys);
@@ -47,7 +51,7 @@ mkdirSync(workDir, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const results: { command: string; startedAt: string; etcd: string; options: object; matrix?: Cell[]; soak?: SoakResult; profiles?: ProfileRun[] } = {
+const results: { command: string; startedAt: string; etcd: string; options: object; matrix?: Cell[]; warmUp?: WarmUpRun; soak?: SoakResult; profiles?: ProfileRun[] } = {
   command: `node --import tsx bench/barn/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
   startedAt: new Date().toISOString(),
   etcd: ETCD_BIN,
@@ -63,6 +67,14 @@ if (only.has('matrix')) {
   results.matrix = await runMatrix({ sizes: list(values.sizes), concurrencies: list(values.concurrency), warmupMs, durationMs, rounds, target, keys, valueBytes, workDir, log });
   save();
   md.push('', `### Throughput and latency (puts, ${valueBytes}-byte values, ${keys.toLocaleString('en-US')} keys, ${durationMs / 1000} s per measurement after ${warmupMs / 1000} s warm-up, median of ${rounds} alternating round(s) per cell, load on ${target === 'all' ? 'every member' : 'the leader only'})`, '', matrixTable(results.matrix), '', matrixVerdict(results.matrix));
+}
+
+if (only.has('warmup')) {
+  const seconds = quick ? 10 : 20;
+  log(`warm-up: a cold 3-node cluster of each kind at 1 in flight, writes per second for ${seconds} s`);
+  results.warmUp = await runWarmUp({ size: 3, concurrency: 1, seconds, keys, valueBytes, workDir });
+  save();
+  md.push('', `### Warm-up: writes per second after a cold start (3 nodes, 1 in flight, no warm-up)`, '', warmUpTable(results.warmUp), '', warmUpVerdict(results.warmUp));
 }
 
 if (only.has('soak')) {
