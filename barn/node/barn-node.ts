@@ -28,14 +28,13 @@ import { applyCommitted, recoverStateMachine, type Applied } from './apply-commi
 import { applyConfChangeEntry, confContext } from './apply-conf-change.ts';
 import { coveringCommit, DeferredApply } from './deferred-apply.ts';
 import { handOffLeadership } from './hand-off.ts';
-import { housekeeping } from './housekeeping.ts';
+import { Housekeeper } from './housekeeper.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
 import type { ConfChange, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import type { ApplyResult } from '../state/apply.ts';
 import { encodeCommand, type Command } from '../state/commands.ts';
-import { writeSnapshot } from '../state/snapshot.ts';
 import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
@@ -75,11 +74,7 @@ export class BarnNode implements BarnService {
   private scheduled = false;
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
-  private lastSnapshotIndex: number;
-  /** A configuration change was applied since the last snapshot: the next snapshot must not wait, because a
-   * member added by it can only install a snapshot whose configuration includes it. */
-  private configChangedSinceSnapshot = false;
-  private lastCompactionCheck = 0;
+  private readonly housekeeper: Housekeeper;
   /** Committed entries this node has not applied yet (a follower defers them). */
   private readonly deferred = new DeferredApply();
   /** A Ready's WAL flush is in flight: no other Ready is taken until it completes (flushThenFinish). */
@@ -104,7 +99,14 @@ export class BarnNode implements BarnService {
     recoverStateMachine(this.store);
     this.book = new MemberBook(this.store.kv, options.initialMembers);
     this.hub = new WatchHub(this.store.kv);
-    this.lastSnapshotIndex = this.store.snapshotMetadata().index;
+    this.housekeeper = new Housekeeper({
+      store: this.store,
+      isLeader: () => this.raw.raft.role === 'leader',
+      confState: () => this.raw.status().confState,
+      propose: (command) => void this.write(command).catch(() => undefined),
+      wake: () => this.schedule(),
+      fail: (err) => fatal('writing a snapshot failed', err),
+    }, options);
     this.reads = new ReadBatches(options.id, options.requestTimeoutMs ?? 5000);
     const timedOut = (): void => this.metrics.proposalsTimedOut.inc();
     this.waiters = new Waiters(options.requestTimeoutMs ?? 5000, timedOut);
@@ -167,6 +169,7 @@ export class BarnNode implements BarnService {
     this.reads.failAll(closing);
     await this.transport.close();
     await this.flushed;
+    await this.housekeeper.stop();
     await this.store.close();
   }
 
@@ -297,7 +300,7 @@ export class BarnNode implements BarnService {
       this.afterApply(undefined, committed, applied);
       this.reads.serve(this.store.kv.appliedIndex());
     }
-    this.maybeSnapshot();
+    this.housekeeper.afterPass();
   }
 
   /** Where a Ready's fdatasync runs. Handing it to libuv's pool and waking up again costs each write a thread
@@ -327,9 +330,7 @@ export class BarnNode implements BarnService {
       })
       .catch((err: unknown) => {
         // A failed flush, or a failure applying what it made durable: the node cannot go on consistently.
-        process.nextTick(() => {
-          throw new RuninkError('BARN_WRITE_FAILED', `writing a Ready failed; the node stops (start it again: it recovers from its write-ahead log): ${String(err)}`, {}, { cause: err });
-        });
+        fatal('writing a Ready failed', err);
       });
   }
 
@@ -367,7 +368,7 @@ export class BarnNode implements BarnService {
     });
     (prepared.durable ? this.metrics.durableWrites : this.metrics.deferredWrites).inc();
     if (rd !== undefined && rd.entries.length > 0) this.metrics.entriesPerReady.observe(rd.entries.length);
-    if (rd?.snapshot !== undefined) this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, rd.snapshot.metadata.index);
+    if (rd?.snapshot !== undefined) this.housekeeper.snapshotInstalled(rd.snapshot.metadata.index);
     return applied ?? NOTHING_APPLIED;
   }
 
@@ -383,7 +384,7 @@ export class BarnNode implements BarnService {
    * KV events. */
   private applyConfChange(entry: Entry, w: LmdbKvWriter): KvEvent[] {
     const { events, requestId: id } = applyConfChangeEntry(entry, w, this.raw, this.book);
-    this.configChangedSinceSnapshot = true;
+    this.housekeeper.configChanged();
     if (id !== undefined) {
       const result: ApplyResult = { ok: true, command: 'noop', revision: w.revision(), results: [], events };
       // Resolved after the transaction commits (microtasks run after this synchronous apply returns).
@@ -403,34 +404,6 @@ export class BarnNode implements BarnService {
     return promise;
   }
 
-  /** Housekeeping after each loop pass (housekeeping.ts): revision compaction, snapshot, log compaction. */
-  private maybeSnapshot(): void {
-    const kv = this.store.kv;
-    const applied = kv.appliedIndex();
-    const plan = housekeeping({
-      isLeader: this.raw.raft.role === 'leader',
-      revision: kv.revision(),
-      compactedRevision: kv.compactedRevision(),
-      lastCompactionCheck: this.lastCompactionCheck,
-      retainRevisions: this.options.retainRevisions ?? 20_000,
-      appliedIndex: applied,
-      lastSnapshotIndex: this.lastSnapshotIndex,
-      snapshotEvery: this.options.snapshotEvery ?? 50_000,
-      configChangedSinceSnapshot: this.configChangedSinceSnapshot,
-      walBytes: this.store.walBytes,
-      snapshotWalBytes: this.options.snapshotWalBytes ?? 64 * 1024 * 1024,
-    });
-    this.lastCompactionCheck = plan.lastCompactionCheck;
-    if (plan.compactTo !== undefined) void this.write({ type: 'compact', revision: plan.compactTo }).catch(() => undefined);
-    if (!plan.snapshot) return;
-    this.configChangedSinceSnapshot = false;
-    // Streamed page by page into the snapshot file: the snapshot is never held in memory whole.
-    this.lastSnapshotIndex = this.store.createSnapshotFrom(applied, this.raw.status().confState, (out) => writeSnapshot(kv, out)).index;
-    const margin = this.options.compactionMargin ?? 5_000;
-    if (applied - margin > this.store.firstIndex()) this.store.compact(applied - margin);
-  }
-
-
   // ---- helpers -----------------------------------------------------------------------------------------
 
   /** What /metrics reports (read when scraped; status() builds every peer's progress, fine per scrape). */
@@ -443,6 +416,13 @@ export class BarnNode implements BarnService {
   private leader(): NodeId {
     return this.raw.raft.lead;
   }
+}
+
+/** A failed flush, apply or snapshot: the node cannot go on consistently, so the process stops (as etcd). */
+function fatal(what: string, err: unknown): void {
+  process.nextTick(() => {
+    throw new RuninkError('BARN_WRITE_FAILED', `${what}; the node stops (start it again: it recovers from its write-ahead log): ${String(err)}`, {}, { cause: err });
+  });
 }
 
 function noLeader(): RuninkError {

@@ -34,8 +34,10 @@ export interface DecodedSnapshot {
  * once. Returns one buffer (no second copy). */
 export function encodeSnapshot(reader: KvReader): Uint8Array {
   const chunks: Buffer[] = [];
-  const header = encodeBody(reader, (chunk) => chunks.push(chunk));
-  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
+  const body = bodyPages(reader);
+  let next = body.next();
+  for (; next.done !== true; next = body.next()) chunks.push(next.value);
+  return Buffer.concat([Buffer.from(`${JSON.stringify(next.value)}\n`, 'utf8'), ...chunks]);
 }
 
 /** Where writeSnapshot puts a snapshot: a file written front to back, whose first bytes can be rewritten. */
@@ -53,42 +55,80 @@ export const HEADER_SLOT = 256;
  * (JSON allows trailing whitespace: decodeSnapshot reads it like encodeSnapshot's), written last. */
 export function writeSnapshot(reader: KvReader, out: SnapshotOutput): void {
   out.append(Buffer.alloc(HEADER_SLOT, ' '));
-  const header = Buffer.from(JSON.stringify(encodeBody(reader, (chunk) => out.append(chunk))), 'utf8');
+  const body = bodyPages(reader);
+  let next = body.next();
+  for (; next.done !== true; next = body.next()) out.append(next.value);
+  out.writeAt(0, headerSlot(next.value));
+}
+
+/** writeSnapshot one page at a time, awaiting `pause()` between pages so the caller's event loop goes on
+ * meanwhile. `reader` must show one state throughout (a pinned read transaction: LmdbStore.beginSnapshot). */
+export async function writeSnapshotPaced(reader: KvReader, out: SnapshotOutput, pause: () => Promise<void>, pageSize = PAGE): Promise<void> {
+  out.append(Buffer.alloc(HEADER_SLOT, ' '));
+  const body = bodyPages(reader, pageSize);
+  let next = body.next();
+  for (; next.done !== true; next = body.next()) {
+    out.append(next.value);
+    await pause();
+  }
+  out.writeAt(0, headerSlot(next.value));
+}
+
+function headerSlot(h: Header): Buffer {
+  const header = Buffer.from(JSON.stringify(h), 'utf8');
   if (header.length >= HEADER_SLOT) throw new Error(`snapshot header of ${header.length} bytes does not fit its ${HEADER_SLOT}-byte slot`);
   const slot = Buffer.alloc(HEADER_SLOT, ' ');
   header.copy(slot);
   slot[HEADER_SLOT - 1] = 0x0a;
-  out.writeAt(0, slot);
+  return slot;
 }
 
-/** Emits every record line (key order) and then every retained event line (revision order), page by page;
- * returns the header that describes them. */
-function encodeBody(reader: KvReader, emit: (chunk: Buffer) => void): Header {
-  const encode = (lines: readonly object[]): void => {
-    if (lines.length > 0) emit(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8'));
-  };
+/** Every record line (key order) and then every retained event line (revision order), one encoded page per
+ * step; returns the header that describes them. */
+function* bodyPages(reader: KvReader, pageSize = PAGE): Generator<Buffer, Header> {
+  const encode = (lines: readonly object[]): Buffer => Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8');
   let records = 0;
-  for (let page = reader.range('', undefined, PAGE); page.length > 0; page = page.length < PAGE ? [] : reader.range(`${page.at(-1)!.key}\u0000`, undefined, PAGE)) {
+  for (let page = reader.range('', undefined, pageSize); page.length > 0; page = page.length < pageSize ? [] : reader.range(`${page.at(-1)!.key}\u0000`, undefined, pageSize)) {
     records += page.length;
-    encode(page.map(recordLine));
+    yield encode(page.map(recordLine));
   }
   const compactedRevision = reader.compactedRevision();
   let events = 0;
-  for (const page of historyPages(reader, compactedRevision)) {
-    events += page.length;
-    encode(page.map((e) => ({ type: e.type, revision: e.revision, record: recordLine(e.record) })));
+  if (hasEventJson(reader)) {
+    for (const page of historyPages((from, limit) => reader.eventJson(from, limit), compactedRevision, pageSize)) {
+      events += page.length;
+      yield Buffer.concat(page.flatMap((e) => [e.json, NEWLINE]));
+    }
+  } else {
+    for (const page of historyPages((from, limit) => reader.history('', undefined, from, limit), compactedRevision, pageSize)) {
+      events += page.length;
+      yield encode(page.map((e) => ({ type: e.type, revision: e.revision, record: recordLine(e.record) })));
+    }
   }
   return { format: SNAPSHOT_FORMAT, revision: reader.revision(), compactedRevision, appliedIndex: reader.appliedIndex(), records, events };
 }
 
 const PAGE = 1000;
+const NEWLINE = Buffer.from('\n');
+
+/** A reader whose store keeps each history event as its JSON ({type, revision, record}: a valid event line of
+ * this format): the snapshot copies those bytes instead of decoding and encoding every event, which was most of
+ * a snapshot's cost (LmdbKvReader over a pinned transaction, barn/storage/local-snapshot.ts). */
+export interface EventJsonReader extends KvReader {
+  /** Events with revision ≥ fromRevision, at most `limit`, in (revision, seq) order, as stored. */
+  eventJson(fromRevision: number, limit: number): { readonly revision: number; readonly json: Uint8Array }[];
+}
+
+function hasEventJson(reader: KvReader): reader is EventJsonReader {
+  return typeof (reader as Partial<EventJsonReader>).eventJson === 'function';
+}
 
 /** History from `from` in pages that never split the events of one revision (a txn writes several keys at one
  * revision), so each next page starts exactly at a revision boundary. */
-function* historyPages(reader: KvReader, from: number): Generator<KvEvent[]> {
-  let limit = PAGE;
+function* historyPages<E extends { readonly revision: number }>(read: (from: number, limit: number) => E[], from: number, pageSize: number): Generator<E[]> {
+  let limit = pageSize;
   for (;;) {
-    const page = reader.history('', undefined, from, limit);
+    const page = read(from, limit);
     if (page.length < limit) {
       if (page.length > 0) yield page;
       return;
@@ -101,7 +141,7 @@ function* historyPages(reader: KvReader, from: number): Generator<KvEvent[]> {
     }
     yield whole;
     from = last;
-    limit = PAGE;
+    limit = pageSize;
   }
 }
 

@@ -43,6 +43,8 @@ export const STORAGE_ERRORS = {
   ASYNC_WRITE: 'BARN_STORAGE_ASYNC_WRITE',
   /** A KvWriter was used after its transaction ended. */
   WRITER_CLOSED: 'BARN_STORAGE_WRITER_CLOSED',
+  /** A local snapshot was abandoned (or its store closed) while its bytes were being written. */
+  SNAPSHOT_ABANDONED: 'BARN_STORAGE_SNAPSHOT_ABANDONED',
 } as const;
 
 export type StorageErrorCode = (typeof STORAGE_ERRORS)[keyof typeof STORAGE_ERRORS];

@@ -3,6 +3,7 @@
 // compaction drops a prefix, counters in `meta`. Values are stored as JSON. LmdbKvReader reads through the
 // in-memory layers of write-back (kv-overlay.ts) over the env; the writers (lmdb-kv.ts, overlay-kv-writer.ts)
 // extend it.
+import type { Transaction } from 'lmdb';
 import type { ConfState } from '../raft/types.ts';
 import type { KvEvent, KvReader, KvRecord } from '../state/backend.ts';
 import { decodeJson, decodeU64, encodeJson, readU64, writeU64 } from './codec.ts';
@@ -17,13 +18,18 @@ const RECORD_PREFIX = 0x01; // LMDB rejects empty keys; the prefix makes '' stor
 
 type StoredRecord = [createRevision: number, modRevision: number, version: number, value: unknown];
 
-/** The env's kv tables as the current transaction (or the latest read) sees them. */
+/** lmdb-js read options: a pinned read transaction (a snapshot being taken reads the env as of one moment). */
+export interface EnvReadOptions {
+  readonly transaction?: Transaction;
+}
+
+/** The env's kv tables as the current transaction (or the latest read, or `at`'s pinned one) sees them. */
 class EnvKvBase implements KvBase {
   /** `counterHook` answers counter(): the reader's cache or the writer's own values, over rawCounter. */
-  constructor(private readonly dbs: StoreDbs, private readonly counterHook: (name: string) => number) {}
+  constructor(private readonly dbs: StoreDbs, private readonly counterHook: (name: string) => number, private readonly at: EnvReadOptions = {}) {}
 
   get(key: string): KvRecord | undefined {
-    const raw = this.dbs.records.getBinary(recordKey(key));
+    const raw = this.dbs.records.get(recordKey(key), this.at);
     return raw === undefined ? undefined : decodeRecord(key, raw);
   }
 
@@ -31,24 +37,24 @@ class EnvKvBase implements KvBase {
     const from = recordKey(start);
     const to = end === undefined ? undefined : recordKey(end);
     if (to !== undefined && Buffer.compare(to, from) <= 0) return;
-    for (const { key, value } of this.dbs.records.getRange({ start: from, ...(to && { end: to }) })) {
+    for (const { key, value } of this.dbs.records.getRange({ start: from, ...(to && { end: to }), ...this.at })) {
       yield decodeRecord(key.subarray(1).toString('utf8'), value);
     }
   }
 
   *events(fromRevision: number): Iterable<SequencedEvent> {
-    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0) })) {
+    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), ...this.at })) {
       yield { event: decodeJson<KvEvent>(value, 'history event'), seq: key.readUInt32BE(8) };
     }
   }
 
   newestEventRevision(): number {
-    for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1 })) return readU64(key, 0);
+    for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1, ...this.at })) return readU64(key, 0);
     return 0;
   }
 
   eventCount(revision: number): number {
-    return this.dbs.history.getKeysCount({ start: historyKey(revision, 0), end: historyKey(revision + 1, 0) });
+    return this.dbs.history.getKeysCount({ start: historyKey(revision, 0), end: historyKey(revision + 1, 0), ...this.at });
   }
 
   counter(name: string): number {
@@ -56,11 +62,11 @@ class EnvKvBase implements KvBase {
   }
 
   rawCounter(name: string): number {
-    return decodeU64(this.dbs.meta.getBinary(name), 0);
+    return decodeU64(this.dbs.meta.get(name, this.at), 0);
   }
 
   confState(): ConfState | undefined {
-    const raw = this.dbs.meta.getBinary(META.confState);
+    const raw = this.dbs.meta.get(META.confState, this.at);
     return raw === undefined ? undefined : decodeJson<ConfState>(raw, 'conf state');
   }
 
@@ -75,8 +81,9 @@ export class LmdbKvReader implements KvReader {
   protected readonly base: EnvKvBase;
   protected readonly reads: LayeredReads;
 
-  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate) {
-    this.base = new EnvKvBase(dbs, (name) => this.counter(name));
+  /** `at`: read the env through this pinned read transaction only (no write-back layers: see layers()). */
+  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate, private readonly at: EnvReadOptions = {}) {
+    this.base = new EnvKvBase(dbs, (name) => this.counter(name), at);
     this.reads = new LayeredReads(this.base, () => this.layers());
   }
 
@@ -121,6 +128,16 @@ export class LmdbKvReader implements KvReader {
       );
     }
     return this.reads.history(start, end, fromRevision, limit);
+  }
+
+  /** The env's history events with revision ≥ fromRevision (at most `limit`) as stored: their JSON bytes. The
+   * write-back layers are not read: only for a reader of the env alone (a pinned snapshot's). */
+  protected rawEvents(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
+    const out: { revision: number; json: Uint8Array }[] = [];
+    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), limit, ...this.at })) {
+      out.push({ revision: readU64(key, 0), json: value });
+    }
+    return out;
   }
 
   /** The Raft configuration as of the applied index (or the last installed snapshot), if one was recorded. */

@@ -22,7 +22,8 @@
 import type { RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
-import { decodeJson, encodeJson } from './codec.ts';
+import { encodeJson } from './codec.ts';
+import { checkCommitInLog, checkCompactable, checkNewerSnapshot, checkSnapshotOnLog, readMeta, writeSnapshotMeta } from './store-checks.ts';
 import type { DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { markEnvClean } from './env-trust.ts';
@@ -34,6 +35,7 @@ import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBa
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { readSnapshotBytes, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
+import { pinLocalSnapshot, type LocalSnapshot } from './local-snapshot.ts';
 
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
@@ -69,6 +71,8 @@ export class LmdbStore implements RaftStorage {
   private readonly tail = new LogTail();
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
+  /** The local snapshot last begun, until finishSnapshot: its writer may still be writing its file. */
+  private local: LocalSnapshot | undefined;
 
   /** Use openStore. */
   constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock, private readonly wal: Wal, private readonly bootId: string) {
@@ -82,8 +86,8 @@ export class LmdbStore implements RaftStorage {
     this.kv = new LmdbKv(dbs, this.gate, { inTransaction: () => this.writeTail(), committed: () => this.tailWritten() });
     this.log = loadLog(dbs);
     this.envLog = this.log;
-    this.hard = this.readMeta<HardState>(META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
-    this.snapMeta = this.readMeta<SnapshotMetadata>(META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
+    this.hard = readMeta<HardState>(dbs, META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
+    this.snapMeta = readMeta<SnapshotMetadata>(dbs, META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
     removeOtherSnapshotFiles(dir, this.snapMeta.index); // left by a crash before or after a snapshot's commit
   }
 
@@ -177,18 +181,12 @@ export class LmdbStore implements RaftStorage {
     const snap = nonEmptySnapshot(ready);
     let log = this.log;
     if (snap !== undefined) {
-      this.checkNewer(snap.metadata.index, this.snapMeta);
+      checkNewerSnapshot(snap.metadata.index, this.snapMeta);
       log = resetShape(snap.metadata.index, snap.metadata.term);
     }
     const plan = planAppend(log, ready.entries);
     log = plan?.next ?? log;
-    if (ready.hardState !== undefined && ready.hardState.commit > log.lastIndex) {
-      throw storageError(
-        STORAGE_ERRORS.COMMIT_OUT_OF_RANGE,
-        `hard state commit ${ready.hardState.commit} is beyond the last log index ${log.lastIndex}`,
-        { commit: ready.hardState.commit, lastIndex: log.lastIndex },
-      );
-    }
+    checkCommitInLog(ready.hardState, log);
     if (snap !== undefined) writeSnapshotFile(this.dir, snap.metadata.index, this.noSync, (out) => out.append(snap.data));
     const records = [
       ...(snap !== undefined ? [{ type: 'snapshot' as const, metadata: snap.metadata }] : []),
@@ -299,7 +297,7 @@ export class LmdbStore implements RaftStorage {
     let snapMeta = this.snapMeta;
     const hard = ready.hardState === undefined ? undefined : copyHardState(ready.hardState);
     if (snap !== undefined) {
-      this.writeSnapshotMeta(snap.metadata);
+      writeSnapshotMeta(this.dbs, snap.metadata);
       this.dbs.meta.putSync(META.confState, encodeJson(snap.metadata.confState));
       log = resetLog(this.dbs, log, snap.metadata.index, snap.metadata.term);
       snapMeta = snap.metadata;
@@ -314,22 +312,15 @@ export class LmdbStore implements RaftStorage {
     const newSnapshot = next.snapMeta.index !== this.snapMeta.index;
     this.snapMeta = next.snapMeta;
     if (next.hard !== undefined) this.hard = next.hard;
-    if (newSnapshot) removeOtherSnapshotFiles(this.dir, next.snapMeta.index);
+    if (newSnapshot) removeOtherSnapshotFiles(this.dir, next.snapMeta.index, this.local?.metadata.index);
   }
 
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
    * log is not touched; call compact() afterwards to drop the entries it covers. */
   saveSnapshot(snapshot: Snapshot): void {
     this.gate.assertOpen();
-    const { index, term } = snapshot.metadata;
-    this.checkNewer(index, this.snapMeta);
-    if (index > this.log.lastIndex || logTerm(this.log, index) !== term) {
-      throw storageError(
-        STORAGE_ERRORS.SNAPSHOT_INVALID,
-        `snapshot at ${index} (term ${term}) does not match the log (last index ${this.log.lastIndex})`,
-        { index, term, lastIndex: this.log.lastIndex },
-      );
-    }
+    checkNewerSnapshot(snapshot.metadata.index, this.snapMeta);
+    checkSnapshotOnLog(snapshot.metadata.index, snapshot.metadata.term, this.log);
     this.recordSnapshot(snapshot.metadata, (out) => out.append(snapshot.data));
   }
 
@@ -342,30 +333,63 @@ export class LmdbStore implements RaftStorage {
   /** createSnapshot with the bytes streamed: `produce` writes them (synchronously) straight into the snapshot
    * file — the snapshot is never held in memory whole. */
   createSnapshotFrom(i: number, confState: ConfState | undefined, produce: (out: SnapshotFileOutput) => void): SnapshotMetadata {
-    this.gate.assertOpen();
-    if (i > this.log.lastIndex) {
-      throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `snapshot index ${i} is beyond the last index ${this.log.lastIndex}`, {
-        index: i,
-        lastIndex: this.log.lastIndex,
-      });
-    }
-    this.checkNewer(i, this.snapMeta);
-    const metadata = { index: i, term: logTerm(this.log, i), confState: confState ?? this.initialState().confState };
+    const metadata = this.localMetadata(i, confState);
     this.recordSnapshot(metadata, produce);
     return metadata;
   }
 
-  /** A local snapshot: its file (durable), then a new WAL segment that starts from it (durable: from here on
-   * the snapshot is what a restart rebuilds from), then the env's metadata; older files go last. */
+  /** Step 1 of a local snapshot written while the node goes on (local-snapshot.ts): writes back, so the env
+   * holds exactly the state at applied index i, and pins a read transaction on it. Then s.write(produce), then
+   * finishSnapshot (or s.release()). One at a time; not while a write is prepared. */
+  beginSnapshot(i: number, confState?: ConfState): LocalSnapshot {
+    const metadata = this.localMetadata(i, confState);
+    if (this.local?.open === true) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a local snapshot is already being taken');
+    this.writeBack();
+    return (this.local = pinLocalSnapshot(this.dbs, this.gate, metadata, this.dir, this.noSync));
+  }
+
+  /** Step 3, once s.write() resolved: records the file as recordSnapshot does, unless a newer snapshot arrived
+   * meanwhile (returns false and removes the file). Releases the read transaction either way. */
+  finishSnapshot(s: LocalSnapshot): boolean {
+    this.gate.assertOpen();
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be recorded while a write is prepared');
+    s.release();
+    if (this.local === s) this.local = undefined;
+    if (s.metadata.index <= this.snapMeta.index) {
+      removeOtherSnapshotFiles(this.dir, this.snapMeta.index);
+      return false;
+    }
+    this.adoptSnapshotFile(s.metadata);
+    return true;
+  }
+
+  /** The metadata of a local snapshot at applied index i (checked against the log and the current snapshot). */
+  private localMetadata(i: number, confState: ConfState | undefined): SnapshotMetadata {
+    this.gate.assertOpen();
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
+    checkNewerSnapshot(i, this.snapMeta);
+    const term = i <= this.log.lastIndex ? logTerm(this.log, i) : -1;
+    checkSnapshotOnLog(i, term, this.log);
+    return { index: i, term, confState: confState ?? this.initialState().confState };
+  }
+
+  /** A local snapshot: its file (durable), then adoptSnapshotFile. */
   private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
     if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
-    this.writeBack();
     writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
+    this.adoptSnapshotFile(metadata);
+  }
+
+  /** The snapshot file at metadata.index is durable: a new WAL segment that starts from it (durable: from here
+   * on the snapshot is what a restart rebuilds from; the write-back first puts the entries after it in the env),
+   * then the env's metadata; older files go last. */
+  private adoptSnapshotFile(metadata: SnapshotMetadata): void {
+    this.writeBack();
     const entries = metadata.index < this.log.lastIndex ? readEntries(this.dbs, this.log, metadata.index + 1, this.log.lastIndex + 1, Number.POSITIVE_INFINITY) : [];
     this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries });
-    this.gate.run(() => this.writeSnapshotMeta(metadata));
+    this.gate.run(() => writeSnapshotMeta(this.dbs, metadata));
     this.snapMeta = metadata;
-    removeOtherSnapshotFiles(this.dir, metadata.index);
+    removeOtherSnapshotFiles(this.dir, metadata.index, this.local?.metadata.index);
   }
 
   /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
@@ -375,14 +399,7 @@ export class LmdbStore implements RaftStorage {
     this.gate.assertOpen();
     if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'the log cannot be compacted while a write is prepared');
     if (index <= this.log.offsetIndex) return;
-    if (index > this.log.lastIndex || index > this.snapMeta.index) {
-      throw storageError(
-        STORAGE_ERRORS.COMPACT_OUT_OF_RANGE,
-        `cannot compact to ${index}: the log ends at ${this.log.lastIndex} and the latest snapshot is at ` +
-          `${this.snapMeta.index} (save a snapshot covering ${index} first)`,
-        { index, lastIndex: this.log.lastIndex, snapshotIndex: this.snapMeta.index },
-      );
-    }
+    checkCompactable(index, this.log, this.snapMeta.index);
     this.writeBack();
     let log = this.log;
     this.gate.run(() => {
@@ -400,6 +417,8 @@ export class LmdbStore implements RaftStorage {
     // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
     // when written): a trusted env must never be ahead of the WAL after a power loss.
     let clean = this.prepared === undefined;
+    this.local?.release(); // before the env closes under its transaction (its writer stops at its next page)
+    this.local = undefined;
     try {
       if (clean) this.writeBack(); // what is applied in memory: a reopen would apply it again otherwise
     } catch {
@@ -418,26 +437,6 @@ export class LmdbStore implements RaftStorage {
     } finally {
       this.lock.release();
     }
-  }
-
-  private checkNewer(index: number, current: SnapshotMetadata): void {
-    if (index <= current.index) {
-      throw storageError(
-        STORAGE_ERRORS.SNAPSHOT_OUT_OF_DATE,
-        `snapshot at index ${index} is older than the current one at ${current.index}`,
-        { index, current: current.index },
-      );
-    }
-  }
-
-  private writeSnapshotMeta(metadata: SnapshotMetadata): void {
-    this.dbs.meta.putSync(META.snapshotMeta, encodeJson(metadata));
-    this.dbs.meta.removeSync(META.snapshotData); // the bytes of a snapshot from before snapshot files, if any
-  }
-
-  private readMeta<T>(key: string, what: string): T | undefined {
-    const raw = this.dbs.meta.getBinary(key);
-    return raw === undefined ? undefined : decodeJson<T>(raw, what);
   }
 }
 

@@ -6,10 +6,11 @@
 //   1. writeSnapshotFile writes `snapshot-<index>.snap.tmp` front to back, fdatasyncs it, renames it to
 //      `snapshot-<index>.snap` and fsyncs the dir: when it returns, the file is durable under its final name.
 //   2. Only then does the store commit `snapshot-meta` (index ≥ this one) in a durable LMDB transaction.
-//   3. After that commit (and when the store opens) every other snapshot file is removed.
+//   3. After that commit (and when the store opens) every other snapshot file is removed, except the files of a
+//      local snapshot still being written (local-snapshot.ts), which its own finish or abandonment settles.
 // A crash between 1 and 2 leaves a file nobody points at (removed at the next open); a crash between 2 and 3
 // leaves the previous snapshot's file (likewise). The file named by the committed metadata always exists.
-import { closeSync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { fsyncDir, writeAll } from './fs-sync.ts';
@@ -29,26 +30,63 @@ export function snapshotFilePath(dir: string, index: number): string {
 /** Step 1 of the contract: `produce` writes the bytes (synchronously); durable under the final name on return
  * unless `noSync`. On a throw the temporary file is removed and nothing else changes. */
 export function writeSnapshotFile(dir: string, index: number, noSync: boolean, produce: (out: SnapshotFileOutput) => void): void {
-  const path = snapshotFilePath(dir, index);
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const file = openTemporary(dir, index);
   try {
-    let position = 0;
-    produce({
-      append: (bytes) => {
-        writeAll(fd, bytes, position);
-        position += bytes.byteLength;
-      },
-      writeAt: (at, bytes) => writeAll(fd, bytes, at),
-    });
-    if (!noSync) fdatasyncSync(fd);
+    produce(fileOutput(file.fd));
+    if (!noSync) fdatasyncSync(file.fd);
   } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
+    discard(file);
     throw e;
   }
-  closeSync(fd);
-  renameSync(tmp, path);
+  publish(file, dir, noSync);
+}
+
+/** writeSnapshotFile for a producer that takes several turns of the event loop (`produce` resolves when it has
+ * written everything); the fdatasync runs on libuv's pool. The same contract: durable under the final name when
+ * it resolves; on a rejection the temporary file is removed. */
+export async function writeSnapshotFileAsync(dir: string, index: number, noSync: boolean, produce: (out: SnapshotFileOutput) => Promise<void>): Promise<void> {
+  const file = openTemporary(dir, index);
+  try {
+    await produce(fileOutput(file.fd));
+    if (!noSync) await new Promise<void>((resolve, reject) => fdatasync(file.fd, (err) => (err ? reject(err) : resolve())));
+  } catch (e) {
+    discard(file);
+    throw e;
+  }
+  publish(file, dir, noSync);
+}
+
+interface TemporaryFile {
+  readonly fd: number;
+  readonly tmp: string;
+  readonly path: string;
+}
+
+function openTemporary(dir: string, index: number): TemporaryFile {
+  const path = snapshotFilePath(dir, index);
+  const tmp = `${path}.tmp`;
+  return { fd: openSync(tmp, 'w', 0o600), tmp, path };
+}
+
+function fileOutput(fd: number): SnapshotFileOutput {
+  let position = 0;
+  return {
+    append: (bytes) => {
+      writeAll(fd, bytes, position);
+      position += bytes.byteLength;
+    },
+    writeAt: (at, bytes) => writeAll(fd, bytes, at),
+  };
+}
+
+function discard(file: TemporaryFile): void {
+  closeSync(file.fd);
+  rmSync(file.tmp, { force: true });
+}
+
+function publish(file: TemporaryFile, dir: string, noSync: boolean): void {
+  closeSync(file.fd);
+  renameSync(file.tmp, file.path);
   if (!noSync) fsyncDir(dir);
 }
 
@@ -62,12 +100,13 @@ export function readSnapshotFile(dir: string, index: number): Buffer | undefined
   }
 }
 
-/** Step 3: removes every snapshot file (and leftover temporary file) except the one at `keep`. */
-export function removeOtherSnapshotFiles(dir: string, keep: number): void {
+/** Step 3: removes every snapshot file (and leftover temporary file) except the one at `keep`, and the files
+ * of `writing`: the local snapshot whose bytes are still being written (its writer renames its file). */
+export function removeOtherSnapshotFiles(dir: string, keep: number, writing?: number): void {
   for (const name of readdirSync(dir)) {
     const m = NAME.exec(name);
     if (m === null) continue;
-    if (m[2] === undefined && Number(m[1]) === keep) continue;
+    if ((m[2] === undefined && Number(m[1]) === keep) || Number(m[1]) === writing) continue;
     rmSync(join(dir, name), { force: true });
   }
 }

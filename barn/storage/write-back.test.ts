@@ -6,9 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { LmdbKvWriter } from './lmdb-kv.ts';
 import { MAX_UNWRITTEN, openStore, type LmdbStore } from './lmdb-store.ts';
-import { hs, range } from './test-entries.ts';
+import { commitReady, putAt } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-write-back-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -16,27 +15,6 @@ let dirs = 0;
 
 function open(dir: string): LmdbStore {
   return openStore(dir, { clusterId: 'c-wb', nodeId: 'n1', noSync: true, writeBack: true });
-}
-
-/** Puts `key` = `index` and moves the revision and applied index to `index`. */
-function putAt(key: string, index: number): (w: LmdbKvWriter) => number {
-  return (w) => {
-    const record = { key, value: index, createRevision: index, modRevision: index, version: 1 };
-    w.putRecord(record);
-    w.appendEvent({ type: 'put', revision: index, record });
-    w.setRevision(index);
-    w.setAppliedIndex(index);
-    return index;
-  };
-}
-
-/** One Ready: entries lo..hi appended and committed, applied in order; each entry puts `keysPerEntry` keys. */
-function commitReady(store: LmdbStore, lo: number, hi: number, keysPerEntry = 1): void {
-  const prepared = store.prepare({ entries: range(lo, hi, 1), hardState: hs(1, hi) });
-  store.flushSync(prepared);
-  store.commit(prepared, (w) => {
-    for (let i = lo; i <= hi; i++) for (let k = 0; k < keysPerEntry; k++) putAt(`k${(i * keysPerEntry + k) % 97}`, i)(w);
-  });
 }
 
 test('a commit in write-back mode is readable at once and reaches the env only with writeBack()', async () => {

@@ -1,0 +1,153 @@
+// The node's housekeeping, run after every loop pass (afterPass): the leader proposes revision compaction, and
+// every node snapshots its state machine and then compacts its log (the decisions: housekeeping.ts).
+//
+// A snapshot is written while the node goes on (barn/storage/local-snapshot.ts): afterPass begins it at the
+// applied index (the store pins the env as of that index), its bytes go to the file in slices of the event loop
+// (LocalSnapshot.pause), and the pass after the file is durable records it; then the log is compacted behind it,
+// a chunk per loop pass. One snapshot at a time;
+// a snapshot installed from the leader meanwhile supersedes it (given up at once). Before, the whole snapshot was
+// written inside one pass: 250–550 ms during which the member answered nothing. A membership change calls for a
+// snapshot at once; while one is being written, the next begins as soon as it is recorded.
+//
+// Contract: afterPass runs only where the node holds no prepared write (the end of a loop pass).
+import { RuninkError } from '../../common/error.ts';
+import type { ConfState } from '../raft/types.ts';
+import type { Command } from '../state/commands.ts';
+import { writeSnapshotPaced } from '../state/snapshot.ts';
+import { STORAGE_ERRORS } from '../storage/errors.ts';
+import type { LocalSnapshot } from '../storage/local-snapshot.ts';
+import type { LmdbStore } from '../storage/lmdb-store.ts';
+import { housekeeping } from './housekeeping.ts';
+
+export interface HousekeeperHost {
+  readonly store: LmdbStore;
+  isLeader(): boolean;
+  /** The configuration as of the applied index. */
+  confState(): ConfState;
+  propose(command: Command): void;
+  /** Runs a loop pass soon (the snapshot's file is durable). */
+  wake(): void;
+  /** The snapshot could not be written: the node cannot go on as it should (as a failed flush). */
+  fail(err: unknown): void;
+}
+
+export interface HousekeeperOptions {
+  readonly retainRevisions?: number;
+  readonly snapshotEvery?: number;
+  readonly snapshotWalBytes?: number;
+  readonly compactionMargin?: number;
+}
+
+/** Lines per page of a snapshot: how often the writer looks at the clock (LocalSnapshot.pause). */
+const SNAPSHOT_PAGE = 250;
+/** Log entries dropped per loop pass: deleting the 45,000 entries behind a snapshot in one transaction held the
+ * loop 40–58 ms; 5,000 take a few. */
+const COMPACT_CHUNK = 5_000;
+
+export class Housekeeper {
+  private lastSnapshotIndex: number;
+  /** A configuration change was applied since the last snapshot: the next snapshot must not wait, because a
+   * member added by it can only install a snapshot whose configuration includes it. */
+  private configChangedSinceSnapshot = false;
+  private lastCompactionCheck = 0;
+  private taking: { readonly local: LocalSnapshot; written: boolean } | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** The log is compacted up to here after a snapshot, a chunk per loop pass (compactChunk). */
+  private compactTarget = 0;
+
+  constructor(private readonly host: HousekeeperHost, private readonly options: HousekeeperOptions) {
+    this.lastSnapshotIndex = host.store.snapshotMetadata().index;
+  }
+
+  configChanged(): void {
+    this.configChangedSinceSnapshot = true;
+  }
+
+  /** A snapshot from the leader was installed at `index`: it supersedes one being written (given up at once,
+   * so its pinned read transaction does not hold the env's old pages while the new state is written). */
+  snapshotInstalled(index: number): void {
+    this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, index);
+    if (this.taking !== undefined && this.taking.local.metadata.index <= index) {
+      this.taking.local.release(); // its writer stops at its next pause (SNAPSHOT_ABANDONED, not a failure)
+      this.taking = undefined;
+    }
+  }
+
+  afterPass(): void {
+    this.finishWritten();
+    this.compactChunk();
+    const { store } = this.host;
+    const kv = store.kv;
+    const applied = kv.appliedIndex();
+    const plan = housekeeping({
+      isLeader: this.host.isLeader(),
+      revision: kv.revision(),
+      compactedRevision: kv.compactedRevision(),
+      lastCompactionCheck: this.lastCompactionCheck,
+      retainRevisions: this.options.retainRevisions ?? 20_000,
+      appliedIndex: applied,
+      lastSnapshotIndex: this.lastSnapshotIndex,
+      snapshotEvery: this.options.snapshotEvery ?? 50_000,
+      configChangedSinceSnapshot: this.configChangedSinceSnapshot,
+      walBytes: store.walBytes,
+      snapshotWalBytes: this.options.snapshotWalBytes ?? 64 * 1024 * 1024,
+    });
+    this.lastCompactionCheck = plan.lastCompactionCheck;
+    if (plan.compactTo !== undefined) this.host.propose({ type: 'compact', revision: plan.compactTo });
+    if (plan.snapshot && this.taking === undefined && !this.stopped) this.begin(applied);
+  }
+
+  /** Compacts the log toward compactTarget by at most COMPACT_CHUNK entries (idempotent; nothing once a snapshot
+   * from the leader reset the log past it). */
+  private compactChunk(): void {
+    const { store } = this.host;
+    const first = store.firstIndex();
+    if (this.compactTarget >= first) store.compact(Math.min(this.compactTarget, first - 1 + COMPACT_CHUNK));
+  }
+
+  /** Gives up a snapshot being written and waits until its writer has let go of it. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.taking?.local.release();
+    await this.writing;
+  }
+
+  private begin(applied: number): void {
+    this.configChangedSinceSnapshot = false;
+    const local = this.host.store.beginSnapshot(applied, this.host.confState());
+    const taking = { local, written: false };
+    this.taking = taking;
+    this.writing = local.write((out) => writeSnapshotPaced(local.reader, out, () => local.pause(), SNAPSHOT_PAGE)).then(
+      () => {
+        taking.written = true;
+        this.host.wake();
+      },
+      (err: unknown) => {
+        local.release();
+        if (this.taking === taking) this.taking = undefined;
+        const abandoned = err instanceof RuninkError && err.code === STORAGE_ERRORS.SNAPSHOT_ABANDONED;
+        if (!this.stopped && !abandoned) this.host.fail(err);
+      },
+    );
+  }
+
+  /** The snapshot's file is durable: the store records it (unless one from the leader superseded it), and the
+   * log is to be compacted to compactionMargin entries behind it. */
+  private finishWritten(): void {
+    if (this.taking?.written !== true) return;
+    const { local } = this.taking;
+    this.taking = undefined;
+    const { store } = this.host;
+    let recorded: boolean;
+    try {
+      recorded = store.finishSnapshot(local);
+    } finally {
+      local.release();
+    }
+    if (!recorded) return;
+    const { index } = local.metadata;
+    this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, index);
+    this.compactTarget = Math.max(this.compactTarget, index - (this.options.compactionMargin ?? 5_000));
+  }
+}
