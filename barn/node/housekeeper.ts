@@ -4,10 +4,10 @@
 // A snapshot is written while the node goes on (barn/storage/local-snapshot.ts): afterPass begins it at the
 // applied index (the store pins the env as of that index), its bytes go to the file in slices of the event loop
 // (LocalSnapshot.pause), and the pass after the file is durable records it; then the log is compacted behind it,
-// a chunk per loop pass. One snapshot at a time;
-// a snapshot installed from the leader meanwhile supersedes it (given up at once). Before, the whole snapshot was
-// written inside one pass: 250–550 ms during which the member answered nothing. A membership change calls for a
-// snapshot at once; while one is being written, the next begins as soon as it is recorded.
+// a chunk per loop pass. One snapshot at a time; a snapshot installed from the leader meanwhile supersedes it
+// (given up at once). Before, the whole snapshot was written inside one pass: 250–550 ms during which the member
+// answered nothing. A membership change calls for a snapshot at once; while one is being written, the next
+// begins as soon as it is recorded.
 //
 // Contract: afterPass runs only where the node holds no prepared write (the end of a loop pass).
 import { RuninkError } from '../../common/error.ts';

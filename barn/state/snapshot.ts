@@ -34,10 +34,8 @@ export interface DecodedSnapshot {
  * once. Returns one buffer (no second copy). */
 export function encodeSnapshot(reader: KvReader): Uint8Array {
   const chunks: Buffer[] = [];
-  const body = bodyPages(reader);
-  let next = body.next();
-  for (; next.done !== true; next = body.next()) chunks.push(next.value);
-  return Buffer.concat([Buffer.from(`${JSON.stringify(next.value)}\n`, 'utf8'), ...chunks]);
+  const header = drain(bodyPages(reader), (chunk) => chunks.push(chunk));
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...chunks]);
 }
 
 /** Where writeSnapshot puts a snapshot: a file written front to back, whose first bytes can be rewritten. */
@@ -55,10 +53,15 @@ export const HEADER_SLOT = 256;
  * (JSON allows trailing whitespace: decodeSnapshot reads it like encodeSnapshot's), written last. */
 export function writeSnapshot(reader: KvReader, out: SnapshotOutput): void {
   out.append(Buffer.alloc(HEADER_SLOT, ' '));
-  const body = bodyPages(reader);
-  let next = body.next();
-  for (; next.done !== true; next = body.next()) out.append(next.value);
-  out.writeAt(0, headerSlot(next.value));
+  out.writeAt(0, headerSlot(drain(bodyPages(reader), (chunk) => out.append(chunk))));
+}
+
+/** Emits every page of `body` and returns its header. */
+function drain(body: Generator<Buffer, Header>, emit: (chunk: Buffer) => void): Header {
+  for (let next = body.next(); ; next = body.next()) {
+    if (next.done === true) return next.value;
+    emit(next.value);
+  }
 }
 
 /** writeSnapshot one page at a time, awaiting `pause()` between pages so the caller's event loop goes on

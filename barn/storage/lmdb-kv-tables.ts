@@ -48,6 +48,15 @@ class EnvKvBase implements KvBase {
     }
   }
 
+  /** Events with revision ≥ fromRevision (at most `limit`) as stored: their JSON bytes, not decoded. */
+  rawEvents(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
+    const out: { revision: number; json: Uint8Array }[] = [];
+    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), limit, ...this.at })) {
+      out.push({ revision: readU64(key, 0), json: value });
+    }
+    return out;
+  }
+
   newestEventRevision(): number {
     for (const key of this.dbs.history.getKeys({ reverse: true, limit: 1, ...this.at })) return readU64(key, 0);
     return 0;
@@ -82,7 +91,7 @@ export class LmdbKvReader implements KvReader {
   protected readonly reads: LayeredReads;
 
   /** `at`: read the env through this pinned read transaction only (no write-back layers: see layers()). */
-  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate, private readonly at: EnvReadOptions = {}) {
+  constructor(protected readonly dbs: StoreDbs, protected readonly gate: WriteGate, at?: EnvReadOptions) {
     this.base = new EnvKvBase(dbs, (name) => this.counter(name), at);
     this.reads = new LayeredReads(this.base, () => this.layers());
   }
@@ -128,16 +137,6 @@ export class LmdbKvReader implements KvReader {
       );
     }
     return this.reads.history(start, end, fromRevision, limit);
-  }
-
-  /** The env's history events with revision ≥ fromRevision (at most `limit`) as stored: their JSON bytes. The
-   * write-back layers are not read: only for a reader of the env alone (a pinned snapshot's). */
-  protected rawEvents(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
-    const out: { revision: number; json: Uint8Array }[] = [];
-    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), limit, ...this.at })) {
-      out.push({ revision: readU64(key, 0), json: value });
-    }
-    return out;
   }
 
   /** The Raft configuration as of the applied index (or the last installed snapshot), if one was recorded. */

@@ -91,7 +91,6 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
     this.nextSeq.set(rev, seq + 1);
   }
 
-
   setRevision(revision: number): void {
     this.setCounter(META.kvRevision, revision);
   }

@@ -319,6 +319,7 @@ export class LmdbStore implements RaftStorage {
    * log is not touched; call compact() afterwards to drop the entries it covers. */
   saveSnapshot(snapshot: Snapshot): void {
     this.gate.assertOpen();
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
     checkNewerSnapshot(snapshot.metadata.index, this.snapMeta);
     checkSnapshotOnLog(snapshot.metadata.index, snapshot.metadata.term, this.log);
     this.recordSnapshot(snapshot.metadata, (out) => out.append(snapshot.data));
@@ -373,9 +374,8 @@ export class LmdbStore implements RaftStorage {
     return { index: i, term, confState: confState ?? this.initialState().confState };
   }
 
-  /** A local snapshot: its file (durable), then adoptSnapshotFile. */
+  /** A local snapshot (no write prepared: the callers check): its file (durable), then adoptSnapshotFile. */
   private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
-    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
     writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
     this.adoptSnapshotFile(metadata);
   }

@@ -49,7 +49,7 @@ class PinnedKvReader extends LmdbKvReader {
   /** EventJsonReader (barn/state/snapshot.ts): the history table's values are the events' JSON (lmdb-kv.ts). */
   eventJson(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
     this.check();
-    return this.rawEvents(fromRevision, limit);
+    return this.base.rawEvents(fromRevision, limit); // the env alone: a pinned reader has no write-back layers
   }
 }
 

@@ -35,7 +35,7 @@ let stopAt = Number.POSITIVE_INFINITY;
 let windowStart = performance.now();
 // Writes acknowledged in each whole second since the generator started (warm-up included): the warm-up curve.
 const perSecond: number[] = [];
-let runStart = performance.now();
+let runStart = 0;
 
 function makeValue(n: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -63,15 +63,13 @@ async function slot(i: number): Promise<void> {
       const res = await pool.request({ path: paths[k]!, method, headers, body: bodies[k]! });
       const text = await res.body.text();
       const t1 = performance.now();
-      if (res.statusCode === 200) {
-        const second = Math.floor((t1 - runStart) / 1000);
-        perSecond[second] = (perSecond[second] ?? 0) + 1;
-      }
       if (res.statusCode !== 200) {
         if (counted && t1 <= stopAt) noteError(`${res.statusCode} ${text}`);
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
+      const second = Math.floor((t1 - runStart) / 1000);
+      perSecond[second] = (perSecond[second] ?? 0) + 1;
       if (counted && t1 <= stopAt) {
         ok++;
         latencies.add(t1 - t0);
@@ -85,8 +83,7 @@ async function slot(i: number): Promise<void> {
 
 async function main(): Promise<void> {
   const slots: Promise<void>[] = [];
-  const started = performance.now();
-  runStart = started;
+  const started = (runStart = performance.now());
   for (let i = 0; i < spec.concurrency; i++) slots.push(slot(i));
   let progress: NodeJS.Timeout | undefined;
   if (spec.totalWrites === undefined) {

@@ -47,7 +47,8 @@ export async function start(kind: SystemKind, size: number, dir: string, nodeFla
   return kind === 'etcd' ? startEtcd(size, dir) : startBarnCluster(size, dir, nodeFlags ? { nodeFlags } : {});
 }
 
-async function measureOne(kind: SystemKind, size: number, concurrency: number, o: MatrixOptions): Promise<LoadResult> {
+/** One measurement: a fresh cluster of `kind` (new data dir, removed afterwards) takes the load. */
+export async function measureOne(kind: SystemKind, size: number, concurrency: number, o: Pick<MatrixOptions, 'warmupMs' | 'durationMs' | 'keys' | 'valueBytes' | 'target' | 'workDir'>): Promise<LoadResult> {
   const dir = join(o.workDir, `${kind}-x${size}-c${concurrency}`);
   rmSync(dir, { recursive: true, force: true });
   const cluster = await start(kind, size, dir);

@@ -3,10 +3,7 @@
 // acknowledged in every whole second are kept. Barn runs on V8, which compiles a function to optimized code
 // only after watching it run for a while; etcd is compiled ahead of time. The matrix measures both after a
 // warm-up; this phase shows what that warm-up hides.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { runLoad } from './load-spec.ts';
-import { start } from './throughput.ts';
+import { measureOne } from './throughput.ts';
 import type { SystemKind } from './server-process.ts';
 
 export interface WarmUpOptions {
@@ -28,26 +25,9 @@ export interface WarmUpRun {
 }
 
 async function curve(kind: SystemKind, o: WarmUpOptions): Promise<number[]> {
-  const dir = join(o.workDir, `warm-up-${kind}-x${o.size}`);
-  rmSync(dir, { recursive: true, force: true });
-  const cluster = await start(kind, o.size, dir);
-  try {
-    const r = await runLoad({
-      kind,
-      endpoints: cluster.members.map((m) => m.url),
-      ...(cluster.token ? { token: cluster.token } : {}),
-      concurrency: o.concurrency,
-      keys: o.keys,
-      valueBytes: o.valueBytes,
-      warmupMs: 0,
-      durationMs: o.seconds * 1000,
-    });
-    // The last bucket is cut short by the end of the run; only whole seconds count.
-    return Array.from({ length: o.seconds }, (_, i) => r.perSecond?.[i] ?? 0);
-  } finally {
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = await measureOne(kind, o.size, o.concurrency, { ...o, warmupMs: 0, durationMs: o.seconds * 1000, target: 'all' });
+  // The last bucket is cut short by the end of the run; only whole seconds count.
+  return Array.from({ length: o.seconds }, (_, i) => r.perSecond?.[i] ?? 0);
 }
 
 export async function runWarmUp(o: WarmUpOptions): Promise<WarmUpRun> {
