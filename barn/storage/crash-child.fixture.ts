@@ -1,8 +1,7 @@
 // The process crash-recovery.test.ts kills. Usage: node --import tsx crash-child.fixture.ts DIR SEED MAX_MS [write-back]
 //
 // With `write-back` the store applies in memory (LmdbStore write-back): KV batches run through
-// kv.applyInMemory and reach the env only with a later transaction or a random writeBack() op (some of them in the
-// background writer's thread, which a kill can stop half way through its transaction).
+// kv.applyInMemory and reach the env only with a later transaction or a random writeBack() op.
 // It opens the store, prints `S <summary>` of what it found, then loops over random durable operations
 // (persist Readys with appends / conflicting appends / snapshot installs, KV apply batches, snapshot restores,
 // saveSnapshot, compact, and commit-only Readys written without the meta-page flush). For each operation n it prints `I n <summary after n>` BEFORE the write and `A n` after
@@ -54,8 +53,7 @@ class Child {
     if (m.applied - m.snapIndex > 60 && r < 50) return this.saveSnapshot();
     if (m.snapIndex - m.offsetIndex > 20 && r < 60) return this.compact();
     if (r >= 97) return this.install(n);
-    if (this.writeBack && r >= 94) return { next: m, run: () => this.store.writeBack() };
-    if (this.writeBack && r >= 90) return { next: m, run: () => this.store.writeBackInBackground() };
+    if (this.writeBack && r >= 90) return { next: m, run: () => this.store.writeBack() };
     return this.append(n);
   }
 

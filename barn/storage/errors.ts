@@ -45,9 +45,6 @@ export const STORAGE_ERRORS = {
   WRITER_CLOSED: 'BARN_STORAGE_WRITER_CLOSED',
   /** A local snapshot was abandoned (or its store closed) while its bytes were being written. */
   SNAPSHOT_ABANDONED: 'BARN_STORAGE_SNAPSHOT_ABANDONED',
-  /** A background write-back to the LMDB env failed (nothing of it committed) or its thread stopped answering;
-   * the node stops, and the next open catches the env up from the WAL. */
-  ENV_FAILED: 'BARN_STORAGE_ENV_FAILED',
 } as const;
 
 export type StorageErrorCode = (typeof STORAGE_ERRORS)[keyof typeof STORAGE_ERRORS];

@@ -3,10 +3,8 @@
 // WAL already holds the entries, so a crash loses nothing: the env is exact as of ITS applied index, and Raft
 // applies the rest again from the log when the node restarts.
 //
-// Layers: the env (a KvBase) at the bottom, then (while a background write-back commits it) the overlay that
-// write-back took, then the store's overlay, then — while an apply runs — that apply's own delta. A layer being
-// written back may already be in the env: records and counters shadow the env's anyway, and history reads the
-// env's events only up to the layers' first one. Reads look top-down: a key's newest layer wins, a null record is a delete; history is the env's
+// Layers: the env (a KvBase) at the bottom, then the store's overlay, then — while an apply runs — that apply's
+// own delta. Reads look top-down: a key's newest layer wins, a null record is a delete; history is the env's
 // events (minus those a layer compacted away), then each layer's events in order. Every layer's events come after
 // every event below it (entries apply in order). An apply writes only its delta; the delta joins the overlay
 // when the apply returns (absorb) and is dropped when it throws, so an apply is all or nothing here too.
@@ -131,8 +129,7 @@ export class LayeredReads {
       }
       return false;
     };
-    const baseEvents = eventsBefore(this.base.events(Math.max(fromRevision, dropAbove(ls, -1))), firstLayerEvent(ls));
-    if (add(baseEvents, dropAbove(ls, -1))) return out;
+    if (add(this.base.events(Math.max(fromRevision, dropAbove(ls, -1))), dropAbove(ls, -1))) return out;
     for (let i = 0; i < ls.length; i++) if (add(ls[i]!.events, dropAbove(ls, i))) return out;
     return out;
   }
@@ -165,22 +162,6 @@ export class LayeredReads {
     }
     const revision = this.base.newestEventRevision();
     return revision === 0 || revision < dropAbove(ls, -1) ? { revision: 0, count: 0 } : { revision, count: this.base.eventCount(revision) };
-  }
-}
-
-/** The first event held in memory: every event of the layers comes after every event the base held when they
- * were applied. */
-function firstLayerEvent(layers: readonly KvOverlay[]): SequencedEvent | undefined {
-  for (const l of layers) if (l.events.length > 0) return l.events[0];
-  return undefined;
-}
-
-/** The base's events before `cut`. A layer a background write-back is committing can reach the env before it
- * leaves memory (background-writer.ts); its events must not be read twice. */
-function* eventsBefore(events: Iterable<SequencedEvent>, cut: SequencedEvent | undefined): Iterable<SequencedEvent> {
-  for (const e of events) {
-    if (cut !== undefined && (e.event.revision > cut.event.revision || (e.event.revision === cut.event.revision && e.seq >= cut.seq))) return;
-    yield e;
   }
 }
 

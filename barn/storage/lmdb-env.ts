@@ -36,13 +36,6 @@ export const META = {
   kvCompacted: 'kv-compacted',
 } as const;
 
-/** lmdb-js `open` options of every handle on a Barn env (the node's, and the background writer's thread,
- * write-back-worker.mjs, which must open it alike). */
-export const ENV_OPTIONS = { maxDbs: 8, overlappingSync: false, noSync: true, cache: false, mapSize: MAP_SIZE } as const;
-
-/** The named databases, by role (write-back-worker.mjs opens them by these names). */
-export const DB_NAMES = { log: 'log', meta: 'meta', records: 'kv-records', history: 'kv-history' } as const;
-
 export interface StoreDbs {
   readonly root: RootDatabase;
   /** u64 BE index → encoded entry (codec.ts). Holds exactly the entries (offset, lastIndex]. */
@@ -65,16 +58,16 @@ export interface StoreIdentity {
  * mismatch it closes the env and throws CLUSTER_MISMATCH before any write: nothing on disk changes. A fresh env
  * records the identity and `initialMeta` (e.g. a bootstrap configuration) in one transaction. */
 export function openEnv(dir: string, identity: StoreIdentity, initialMeta: ReadonlyMap<string, Buffer> = new Map()): StoreDbs {
-  const root = open(dir, { ...ENV_OPTIONS });
+  const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync: true, cache: false, mapSize: MAP_SIZE });
   try {
     checkIdentity(dir, root, identity);
     const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
     const dbs: StoreDbs = {
       root,
-      log: root.openDB<Buffer, Buffer>(DB_NAMES.log, binary),
-      meta: root.openDB<Buffer, string>(DB_NAMES.meta, { encoding: 'binary' }),
-      records: root.openDB<Buffer, Buffer>(DB_NAMES.records, binary),
-      history: root.openDB<Buffer, Buffer>(DB_NAMES.history, binary),
+      log: root.openDB<Buffer, Buffer>('log', binary),
+      meta: root.openDB<Buffer, string>('meta', { encoding: 'binary' }),
+      records: root.openDB<Buffer, Buffer>('kv-records', binary),
+      history: root.openDB<Buffer, Buffer>('kv-history', binary),
     };
     if (dbs.meta.getBinary(META.identity) === undefined) {
       // A fresh env (or one whose first open crashed before this point, when nothing else was written yet).
@@ -133,9 +126,6 @@ export class WriteGate {
   generation = 0;
   private active = false;
   private closed = false;
-  /** Runs before every write transaction begins: the store settles a background write-back there, so the
-   * env's writes keep their order (background-writer.ts). */
-  beforeWrite: () => void = () => undefined;
 
   constructor(private readonly root: RootDatabase) {}
 
@@ -145,7 +135,6 @@ export class WriteGate {
     if (this.active) {
       throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a write transaction is already running on this store');
     }
-    this.beforeWrite();
     this.active = true;
     try {
       return this.root.transactionSync(() => {

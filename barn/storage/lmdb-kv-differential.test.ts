@@ -1,7 +1,6 @@
 // LmdbKv against MemoryBackend (barn/state/memory-backend.ts, which documents the LMDB store's semantics): the
 // same seeded random transactions on both, every read compared, inside and outside the transactions — applied
-// as env transactions, in memory with random write-backs to the env (write-back mode), and in memory with random
-// background write-backs in flight while reads, applies and env transactions go on (background-writer.ts).
+// as env transactions, and in memory with random write-backs to the env (write-back mode).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,31 +95,17 @@ function drawOps(rng: Rng, revision: number): Array<(w: KvWriter) => void> {
 
 /** How a test applies a transaction to the LMDB store: an env transaction each, or in memory with the store
  * writing back to the env at random moments (LmdbStore write-back, kv-overlay.ts). */
-type Mode = 'transaction' | 'write-back' | 'background';
-const MODES: readonly Mode[] = ['transaction', 'write-back', 'background'];
+type Mode = 'transaction' | 'write-back';
+const MODES: readonly Mode[] = ['transaction', 'write-back'];
 
-/** `direct`: an env transaction even in the in-memory modes (it must land after a background write-back). */
-function applyTo<T>(store: LmdbStore, mode: Mode, fn: (w: KvWriter) => T, direct = false): T {
-  return mode === 'transaction' || direct ? store.kv.write(fn) : store.kv.applyInMemory(fn);
+function applyTo<T>(store: LmdbStore, mode: Mode, fn: (w: KvWriter) => T): T {
+  return mode === 'transaction' ? store.kv.write(fn) : store.kv.applyInMemory(fn);
 }
-
-/** The write-backs of the in-memory modes, at random moments; in background mode sometimes with a pause, so a
- * background write-back finishes (or not) while the test goes on. */
-async function randomWriteBack(store: LmdbStore, mode: Mode, rng: Rng, oneIn: number): Promise<void> {
-  if (mode === 'write-back' && rng.int(oneIn) === 0) store.writeBack();
-  if (mode !== 'background') return;
-  const roll = rng.int(oneIn * 3);
-  if (roll < 3) store.writeBackInBackground();
-  else if (roll === 3) store.writeBack();
-  if (rng.int(10) === 0) await new Promise((r) => setTimeout(r, rng.int(3)));
-}
-
-const writeBackMode = (mode: Mode): boolean => mode !== 'transaction';
 
 for (const mode of MODES) {
   test(`LmdbKv (${mode}) and MemoryBackend agree on every read through seeded random transactions and reopens`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
-    const open = (): LmdbStore => openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: writeBackMode(mode) });
+    const open = (): LmdbStore => openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: mode === 'write-back' });
     let store = open();
     const mem = new MemoryBackend();
     const rng = seededRng(4242);
@@ -129,11 +114,10 @@ for (const mode of MODES) {
       for (let txn = 0; txn < 300; txn++) {
         const ops = drawOps(rng, mem.revision());
         const memResult = attempt(() => mem.write((w) => ops.forEach((op) => op(w))));
-        const direct = mode === 'background' && rng.int(8) === 0;
-        const lmdbResult = attempt(() => applyTo(store, mode, (w) => ops.forEach((op) => op(w)), direct));
+        const lmdbResult = attempt(() => applyTo(store, mode, (w) => ops.forEach((op) => op(w))));
         assert.equal(lmdbResult, memResult, `transaction ${txn} commits or aborts on both`);
         if (memResult === 'ok') committed++;
-        await randomWriteBack(store, mode, rng, 5);
+        if (mode === 'write-back' && rng.int(5) === 0) store.writeBack();
         if (rng.int(60) === 0) {
           await store.close(); // writes back what is in memory
           store = open();
@@ -149,7 +133,7 @@ for (const mode of MODES) {
 
   test(`inside a transaction both writers (${mode}) see their own writes the same way`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runink-barn-kvdiff-'));
-    const store = openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: writeBackMode(mode) });
+    const store = openStore(dir, { clusterId: 'c-diff', nodeId: 'n1', noSync: true, writeBack: mode === 'write-back' });
     const mem = new MemoryBackend();
     const rng = seededRng(99);
     try {
@@ -169,7 +153,7 @@ for (const mode of MODES) {
             }),
           ),
         );
-        await randomWriteBack(store, mode, rng, 4);
+        if (mode === 'write-back' && rng.int(4) === 0) store.writeBack();
         compareReads(rng, store.kv, mem, `after transaction ${txn}`);
       }
     } finally {

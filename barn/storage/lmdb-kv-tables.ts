@@ -190,10 +190,5 @@ function decodeRecord(key: string, raw: Uint8Array): KvRecord {
 
 /** Inside a write transaction: removes the history events with revision below `revision`. */
 export function deleteHistoryBelow(dbs: StoreDbs, revision: number): void {
-  deleteHistoryKeysBelow(dbs, historyKey(Math.max(0, Math.ceil(revision)), 0));
-}
-
-/** Inside a write transaction: removes the history keys that sort below `bound`. */
-export function deleteHistoryKeysBelow(dbs: StoreDbs, bound: Uint8Array): void {
-  for (const key of [...dbs.history.getKeys({ end: bound as Buffer })]) dbs.history.removeSync(key);
+  for (const key of [...dbs.history.getKeys({ end: historyKey(Math.max(0, Math.ceil(revision)), 0) })]) dbs.history.removeSync(key);
 }

@@ -9,9 +9,8 @@ import { encodeJson, encodeU64 } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { KvOverlay } from './kv-overlay.ts';
 import { isThenable, META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
-import { deleteHistoryBelow, deleteHistoryKeysBelow, encodeRecord, historyKey, LmdbKvReader, recordKey } from './lmdb-kv-tables.ts';
+import { deleteHistoryBelow, encodeRecord, historyKey, LmdbKvReader, recordKey } from './lmdb-kv-tables.ts';
 import { OverlayKvWriter } from './overlay-kv-writer.ts';
-import type { WriteBackOps } from './write-back-ops.ts';
 
 export { MAX_KEY_BYTES } from './lmdb-kv-tables.ts';
 
@@ -116,33 +115,6 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
   }
 }
 
-/** Where an overlay's writes go: the env inside a transaction (directSink), or a background write-back's ops. */
-type EnvSink = Pick<WriteBackOps, 'put' | 'remove' | 'removeBelow'>;
-
-function directSink(dbs: StoreDbs): EnvSink {
-  return {
-    put: (table, key, value) => void (table === 'meta' ? dbs.meta.putSync(key as string, value as Buffer) : dbs[table].putSync(key as Buffer, value as Buffer)),
-    remove: (table, key) => void (table === 'meta' ? dbs.meta.removeSync(key as string) : dbs[table].removeSync(key as Buffer)),
-    removeBelow: (table, bound) => {
-      if (table !== 'history') throw new Error(`removeBelow is only for history, not ${table}`);
-      deleteHistoryKeysBelow(dbs, bound);
-    },
-  };
-}
-
-/** An overlay's contents, in the order a transaction writes them: compaction first, then records, events,
- * counters and the configuration. */
-function writeOverlayTo(o: KvOverlay, sink: EnvSink): void {
-  if (o.dropBelow > 0) sink.removeBelow('history', historyKey(o.dropBelow, 0));
-  for (const [key, record] of o.records) {
-    if (record === null) sink.remove('records', recordKey(key));
-    else sink.put('records', recordKey(key), encodeRecord(record));
-  }
-  for (const { event, seq } of o.events) sink.put('history', historyKey(event.revision, seq), encodeJson(event));
-  for (const [name, value] of o.counters) sink.put('meta', name, encodeU64(value));
-  if (o.confState !== undefined) sink.put('meta', META.confState, encodeJson(o.confState));
-}
-
 /** What else every env transaction writes first (LmdbStore: its log tail), and learns when it committed. */
 export interface TransactionCompanion {
   inTransaction(): void;
@@ -158,7 +130,6 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
   private countersGeneration = -1;
   /** Applied in memory, not yet in the env (write-back). */
   private overlay = new KvOverlay();
-  /** Bottom to top: the overlay a background write-back is committing (until backgroundWritten), the overlay. */
   private stack: readonly KvOverlay[] = [this.overlay];
 
   constructor(dbs: StoreDbs, gate: WriteGate, private readonly companion: TransactionCompanion = NO_COMPANION) {
@@ -214,30 +185,11 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
         return body();
       });
     } catch (e) {
-      if (this.overlay !== waiting) this.setOverlay(waiting);
+      this.setOverlay(waiting);
       throw e;
     }
     this.companion.committed();
     return result;
-  }
-
-  /** A background write-back begins (background-writer.ts): the overlay's writes go into `ops`, and it stays
-   * readable below a new, empty overlay until backgroundWritten(). Returns false when it was empty. */
-  detachForBackground(ops: WriteBackOps): boolean {
-    if (this.stack.length > 1) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a background write-back is already in flight');
-    const waiting = this.overlay;
-    if (waiting.empty) return false;
-    writeOverlayTo(waiting, ops);
-    this.overlay = new KvOverlay();
-    this.stack = [waiting, this.overlay];
-    return true;
-  }
-
-  /** The background write-back committed: the env holds the detached overlay, which leaves memory. The env's
-   * counters changed outside the gate, so the cached ones go too. */
-  backgroundWritten(): void {
-    this.stack = [this.overlay];
-    this.gate.generation++;
   }
 
   private setOverlay(o: KvOverlay): void {
@@ -252,7 +204,7 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
     this.check();
     if (this.gate.writing) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'an apply in memory cannot run inside a write transaction');
     const delta = new KvOverlay();
-    const writer = new OverlayKvWriter(this.dbs, this.gate, this.stack, delta);
+    const writer = new OverlayKvWriter(this.dbs, this.gate, this.overlay, delta);
     let result: T;
     try {
       result = fn(writer);
@@ -266,7 +218,15 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
 
   /** Inside transact: the overlay's contents into the env. */
   private writeOverlay(o: KvOverlay): void {
-    if (!o.empty) writeOverlayTo(o, directSink(this.dbs));
+    if (o.empty) return;
+    if (o.dropBelow > 0) deleteHistoryBelow(this.dbs, o.dropBelow);
+    for (const [key, record] of o.records) {
+      if (record === null) this.dbs.records.removeSync(recordKey(key));
+      else this.dbs.records.putSync(recordKey(key), encodeRecord(record));
+    }
+    for (const { event, seq } of o.events) this.dbs.history.putSync(historyKey(event.revision, seq), encodeJson(event));
+    for (const [name, value] of o.counters) this.dbs.meta.putSync(name, encodeU64(value));
+    if (o.confState !== undefined) this.dbs.meta.putSync(META.confState, encodeJson(o.confState));
   }
 
   /** For LmdbStore.persistAndApply only: runs fn with a writer inside the write transaction already open. */

@@ -36,7 +36,6 @@ import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { readSnapshotBytes, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
 import { pinLocalSnapshot, type LocalSnapshot } from './local-snapshot.ts';
-import { BackgroundWriteBack } from './background-write-back.ts';
 
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
@@ -74,8 +73,6 @@ export class LmdbStore implements RaftStorage {
   private snapMeta: SnapshotMetadata;
   /** The local snapshot last begun, until finishSnapshot: its writer may still be writing its file. */
   private local: LocalSnapshot | undefined;
-  /** Write-back mode: writeBackInBackground's transactions, committed off the event loop. */
-  private readonly background: BackgroundWriteBack | undefined;
 
   /** Use openStore. */
   constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock, private readonly wal: Wal, private readonly bootId: string) {
@@ -87,8 +84,6 @@ export class LmdbStore implements RaftStorage {
     this.writeBackLimit = opts.writeBackLimit ?? ((): number => MAX_UNWRITTEN);
     this.gate = new WriteGate(dbs.root);
     this.kv = new LmdbKv(dbs, this.gate, { inTransaction: () => this.writeTail(), committed: () => this.tailWritten() });
-    this.background = this.writeBackMode ? new BackgroundWriteBack(dir, dbs.root, this.tail, this.kv) : undefined;
-    this.gate.beforeWrite = () => this.adoptWritten(this.background?.settle());
     this.log = loadLog(dbs);
     this.envLog = this.log;
     this.hard = readMeta<HardState>(dbs, META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
@@ -231,7 +226,7 @@ export class LmdbStore implements RaftStorage {
       this.prepared = undefined;
       this.preparedAppend = undefined;
     }
-    if (this.kv.overlaySize >= this.writeBackLimit() || this.tail.full) this.writeBackSoon();
+    if (this.kv.overlaySize >= this.writeBackLimit() || this.tail.full) this.writeBack();
     return result;
   }
 
@@ -248,14 +243,14 @@ export class LmdbStore implements RaftStorage {
   private keepInTail(batch: PersistBatch): boolean {
     if (nonEmptySnapshot(batch) !== undefined || this.tail.full) return false;
     const plan = this.preparedAppend;
-    if (plan !== undefined && plan.start <= Math.max(this.envLog.lastIndex, this.background?.inFlightLastIndex ?? 0)) return false;
+    if (plan !== undefined && plan.start <= this.envLog.lastIndex) return false;
     if (plan !== undefined) {
       this.tail.append(this.envLog.lastIndex, plan.start, plan.fresh);
       this.log = plan.next;
     }
     if (batch.hardState !== undefined) {
       this.hard = copyHardState(batch.hardState);
-      this.tail.holdHard();
+      this.tail.hardPending = true;
     }
     return true;
   }
@@ -289,33 +284,8 @@ export class LmdbStore implements RaftStorage {
    * a write is prepared (its commit writes them). */
   writeBack(): void {
     this.gate.assertOpen();
-    if (this.prepared !== undefined) return;
-    this.adoptWritten(this.background?.settle()); // before looking: what it wrote is then in the env
-    if (!this.tail.held && this.kv.overlayEmpty) return;
+    if (this.prepared !== undefined || (!this.tail.held && this.kv.overlayEmpty)) return;
     this.kv.transact(() => undefined);
-  }
-
-  /** writeBack, with the transaction committed by the background writer (background-writer.ts) while the node
-   * goes on: the tail and the overlay stay readable in memory until it has. Does nothing while one is in flight
-   * (it polls whether it finished) or a write is prepared. Without write-back mode it is writeBack(). */
-  writeBackInBackground(): void {
-    this.gate.assertOpen();
-    if (this.background === undefined) return this.writeBack();
-    this.adoptWritten(this.background.poll());
-    if (this.background.busy || this.prepared !== undefined || (!this.tail.held && this.kv.overlayEmpty)) return;
-    this.background.begin(this.log, this.hard);
-  }
-
-  /** Past the write-back limits: in the background, after the one in flight (if any) finished — when the env
-   * cannot keep up, the loop waits for it here, so memory stays bounded by twice the limits. */
-  private writeBackSoon(): void {
-    this.adoptWritten(this.background?.settle());
-    this.writeBackInBackground();
-  }
-
-  /** A background write-back finished: the env's log is now `log`. */
-  private adoptWritten(log: LogState | undefined): void {
-    if (log !== undefined) this.envLog = log;
   }
 
   /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */
@@ -453,11 +423,6 @@ export class LmdbStore implements RaftStorage {
       if (clean) this.writeBack(); // what is applied in memory: a reopen would apply it again otherwise
     } catch {
       clean = false; // the env is behind, never ahead: the next open catches it up
-    }
-    try {
-      await this.background?.close(); // settled by writeBack, or settles here
-    } catch {
-      clean = false;
     }
     this.gate.close();
     try {

@@ -19,14 +19,6 @@ export class LogTail {
   private bytes = 0;
   /** The store's hard state is newer than the env's (the store writes its current one with the tail). */
   hardPending = false;
-  /** Bumped by holdHard: a background write-back knows whether the hard state it wrote is still the newest. */
-  hardVersion = 0;
-
-  /** The store took a new hard state that the env does not have yet. */
-  holdHard(): void {
-    this.hardPending = true;
-    this.hardVersion++;
-  }
 
   get length(): number {
     return this.list.length;
@@ -63,12 +55,6 @@ export class LogTail {
   /** The entries to write, in order (unchanged until clear()). */
   get entries(): readonly Entry[] {
     return this.list;
-  }
-
-  /** After a background write-back put the first `n` entries in the env (later ones stay). */
-  dropFirst(n: number): void {
-    for (const e of this.list.slice(0, n)) this.bytes -= e.data.byteLength;
-    this.list = this.list.slice(n);
   }
 
   /** After the tail was written to the env. */

@@ -14,10 +14,9 @@ export class OverlayKvWriter extends LmdbKvReader implements LmdbKvWriter {
   private open = true;
   private readonly stack: readonly KvOverlay[];
 
-  /** `below`: the store's layers, bottom to top (a background write-back's overlay, then the overlay). */
-  constructor(dbs: StoreDbs, gate: WriteGate, below: readonly KvOverlay[], private readonly delta: KvOverlay) {
+  constructor(dbs: StoreDbs, gate: WriteGate, overlay: KvOverlay, private readonly delta: KvOverlay) {
     super(dbs, gate);
-    this.stack = [...below, delta];
+    this.stack = [overlay, delta];
   }
 
   protected override layers(): readonly KvOverlay[] {
