@@ -8,10 +8,12 @@ const base: HousekeepingInput = {
   walBytes: 1_000_000, snapshotWalBytes: 64 * 1024 * 1024,
 };
 
-test('the leader proposes compaction to the last retainRevisions once history exceeds twice that, looking every 1,000 revisions', () => {
+test('the leader proposes compaction to the last retainRevisions once history exceeds that by a quarter, looking every 1,000 revisions', () => {
   assert.deepEqual(housekeeping(base), { lastCompactionCheck: 49_500, snapshot: false }, 'looked 500 revisions ago: not yet');
   assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false });
-  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 10_001 }), { lastCompactionCheck: 50_000, snapshot: false }, '39,999 revisions kept: within 2 × 20,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 24_999 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false }, '25,001 revisions kept: past 20,000 + 5,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 25_000 }), { lastCompactionCheck: 50_000, snapshot: false }, '25,000 revisions kept: within 20,000 + 5,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, retainRevisions: 100, compactedRevision: 48_899 }), { compactTo: 49_900, lastCompactionCheck: 50_000, snapshot: false }, 'a small retention waits at least one check interval: 1,101 > 100 + 1,000');
   assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, isLeader: false }), { lastCompactionCheck: 50_000, snapshot: false }, 'followers never propose');
 });
 

@@ -1,6 +1,6 @@
 // The memory/disk soak: N writes (256-byte values over `keys` keys) to a single fresh Barn node with its
 // default housekeeping (barn/node/barn-node.ts: snapshot every 50,000 applied entries + log compaction 5,000
-// behind it, revision compaction past 2 × 20,000 retained revisions). Every second it samples the server's
+// behind it, revision compaction past 20,000 + 5,000 retained revisions). Every second it samples the server's
 // VmRSS (split into anonymous, mapped files, and of those LMDB's data.mdb), the 1-minute load average and its data dir size; the
 // result holds the whole series, the peak RSS, the dir size at the end and what fills the dir (env-stats.ts).
 import { rmSync } from 'node:fs';
