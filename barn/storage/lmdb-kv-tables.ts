@@ -43,7 +43,7 @@ class EnvKvBase implements KvBase {
   }
 
   *events(fromRevision: number): Iterable<SequencedEvent> {
-    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), ...this.at })) {
+    for (const { key, value } of this.dbs.history.getRange({ start: historyStart(fromRevision), ...this.at })) {
       yield { event: decodeJson<KvEvent>(value, 'history event'), seq: key.readUInt32BE(8) };
     }
   }
@@ -51,7 +51,7 @@ class EnvKvBase implements KvBase {
   /** Events with revision ≥ fromRevision (at most `limit`) as stored: their JSON bytes, not decoded. */
   rawEvents(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
     const out: { revision: number; json: Uint8Array }[] = [];
-    for (const { key, value } of this.dbs.history.getRange({ start: historyKey(Math.max(0, Math.ceil(fromRevision)), 0), limit, ...this.at })) {
+    for (const { key, value } of this.dbs.history.getRange({ start: historyStart(fromRevision), limit, ...this.at })) {
       out.push({ revision: readU64(key, 0), json: value });
     }
     return out;
@@ -188,7 +188,12 @@ function decodeRecord(key: string, raw: Uint8Array): KvRecord {
   return { key, value, createRevision, modRevision, version };
 }
 
+/** The first history key at or after `revision` (a fractional or negative revision rounds up to a valid one). */
+function historyStart(revision: number): Buffer {
+  return historyKey(Math.max(0, Math.ceil(revision)), 0);
+}
+
 /** Inside a write transaction: removes the history events with revision below `revision`. */
 export function deleteHistoryBelow(dbs: StoreDbs, revision: number): void {
-  for (const key of [...dbs.history.getKeys({ end: historyKey(Math.max(0, Math.ceil(revision)), 0) })]) dbs.history.removeSync(key);
+  for (const key of [...dbs.history.getKeys({ end: historyStart(revision) })]) dbs.history.removeSync(key);
 }

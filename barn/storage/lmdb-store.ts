@@ -318,8 +318,7 @@ export class LmdbStore implements RaftStorage {
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
    * log is not touched; call compact() afterwards to drop the entries it covers. */
   saveSnapshot(snapshot: Snapshot): void {
-    this.gate.assertOpen();
-    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
+    this.assertNothingPrepared('a snapshot cannot be taken');
     checkNewerSnapshot(snapshot.metadata.index, this.snapMeta);
     checkSnapshotOnLog(snapshot.metadata.index, snapshot.metadata.term, this.log);
     this.recordSnapshot(snapshot.metadata, (out) => out.append(snapshot.data));
@@ -352,8 +351,7 @@ export class LmdbStore implements RaftStorage {
   /** Step 3, once s.write() resolved: records the file as recordSnapshot does, unless a newer snapshot arrived
    * meanwhile (returns false and removes the file). Releases the read transaction either way. */
   finishSnapshot(s: LocalSnapshot): boolean {
-    this.gate.assertOpen();
-    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be recorded while a write is prepared');
+    this.assertNothingPrepared('a snapshot cannot be recorded');
     s.release();
     if (this.local === s) this.local = undefined;
     if (s.metadata.index <= this.snapMeta.index) {
@@ -364,10 +362,15 @@ export class LmdbStore implements RaftStorage {
     return true;
   }
 
+  /** Open, and no write prepared: what works on the env alone (snapshots, compaction) waits for its commit. */
+  private assertNothingPrepared(what: string): void {
+    this.gate.assertOpen();
+    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, `${what} while a write is prepared`);
+  }
+
   /** The metadata of a local snapshot at applied index i (checked against the log and the current snapshot). */
   private localMetadata(i: number, confState: ConfState | undefined): SnapshotMetadata {
-    this.gate.assertOpen();
-    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a snapshot cannot be taken while a write is prepared');
+    this.assertNothingPrepared('a snapshot cannot be taken');
     checkNewerSnapshot(i, this.snapMeta);
     const term = i <= this.log.lastIndex ? logTerm(this.log, i) : -1;
     checkSnapshotOnLog(i, term, this.log);
@@ -396,8 +399,7 @@ export class LmdbStore implements RaftStorage {
    * the current offset does nothing. index must be ≤ lastIndex and ≤ the latest snapshot's index (else
    * a follower needing those entries could be sent neither them nor a snapshot covering them). */
   compact(index: number): void {
-    this.gate.assertOpen();
-    if (this.prepared !== undefined) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'the log cannot be compacted while a write is prepared');
+    this.assertNothingPrepared('the log cannot be compacted');
     if (index <= this.log.offsetIndex) return;
     checkCompactable(index, this.log, this.snapMeta.index);
     this.writeBack();
