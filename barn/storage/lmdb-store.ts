@@ -29,7 +29,7 @@ import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { markEnvClean } from './env-trust.ts';
 import { META, WriteGate, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
-import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, readEntries, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
+import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
 import { LogTail, readThroughTail } from './log-tail.ts';
 import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
@@ -384,12 +384,12 @@ export class LmdbStore implements RaftStorage {
   }
 
   /** The snapshot file at metadata.index is durable: a new WAL segment that starts from it (durable: from here
-   * on the snapshot is what a restart rebuilds from; the write-back first puts the entries after it in the env),
-   * then the env's metadata; older files go last. */
+   * on the snapshot is what a restart rebuilds from), carrying the current segment's records of the entries after
+   * it over as written (the WAL holds every entry the log does), then the env's metadata (after a write-back:
+   * the env's log must reach the snapshot); older files go last. */
   private adoptSnapshotFile(metadata: SnapshotMetadata): void {
     this.writeBack();
-    const entries = metadata.index < this.log.lastIndex ? readEntries(this.dbs, this.log, metadata.index + 1, this.log.lastIndex + 1, Number.POSITIVE_INFINITY) : [];
-    this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries });
+    this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries: 'carried' });
     this.gate.run(() => writeSnapshotMeta(this.dbs, metadata));
     this.snapMeta = metadata;
     removeOtherSnapshotFiles(this.dir, metadata.index, this.local?.metadata.index);

@@ -60,6 +60,22 @@ test('a local snapshot is the state at its index, while writes and write-backs g
   }
 });
 
+test('snapshots taken one after another, with writes between them, are each the state at their own index', async () => {
+  const { store } = open();
+  try {
+    for (let round = 0, next = 1; round < 4; round++, next += 40) {
+      commitReady(store, next, next + 39, 3);
+      const expected = decodeSnapshot(encodeSnapshot(store.kv));
+      const local = store.beginSnapshot(next + 39);
+      await write(local);
+      assert.equal(store.finishSnapshot(local), true);
+      assert.deepEqual(decodeSnapshot(store.snapshot().data), expected, `snapshot ${round + 1} at ${next + 39}`);
+    }
+  } finally {
+    await store.close();
+  }
+});
+
 test('a snapshot installed while a local one is written supersedes it: finishing drops the local one and its file', async () => {
   const { store, dir } = open();
   try {

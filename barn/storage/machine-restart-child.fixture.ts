@@ -19,9 +19,11 @@ function main(dir: string): void {
     w.setRevision(1);
     w.setAppliedIndex(20);
   });
+  store.persist({ entries: upTo(21, 24, 2), hardState: { term: 2, vote: 'n1', commit: 20 } });
+  // entries 21-24 are in the WAL before the snapshot: its new segment carries them over
   store.createSnapshot(20, CHILD_CONF, new TextEncoder().encode('snapshot at 20'));
   store.compact(15);
-  store.persist({ entries: upTo(21, 30, 2), hardState: { term: 2, vote: 'n1', commit: 20 } });
+  store.persist({ entries: upTo(25, 30, 2), hardState: { term: 2, vote: 'n1', commit: 20 } });
   store.persistAndApply({ entries: [], hardState: { term: 2, vote: 'n1', commit: 28 } }, (w) => w.setAppliedIndex(28));
   // a Ready with nothing to apply: durable in the WAL, kept out of the env (the store's tail)
   const tailWrite = store.prepare({ entries: upTo(31, 33, 2), hardState: { term: 2, vote: 'n1', commit: 30 } });

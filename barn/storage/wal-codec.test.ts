@@ -58,7 +58,7 @@ test('every record type round-trips, including conf-change entries, empty data a
 test('encoding no records gives an empty buffer that decodes to nothing', () => {
   const buf = encodeRecords([]);
   assert.equal(buf.length, 0);
-  assert.deepEqual(decodeFrames(buf), { records: [], end: 0, tornBytes: 0 });
+  assert.deepEqual(decodeFrames(buf), { records: [], starts: [], end: 0, tornBytes: 0 });
 });
 
 test('decoding stops cleanly at a zero length and ignores what follows it', () => {

@@ -38,7 +38,8 @@ export function encodeRecords(records: readonly WalRecord[]): Buffer {
   return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
 }
 
-function encodeFrame(record: WalRecord): Buffer {
+/** One record's frame. */
+export function encodeFrame(record: WalRecord): Buffer {
   const payload = encodePayload(record);
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   frame.writeUInt32BE(payload.length, 0);
@@ -81,6 +82,8 @@ function withType(code: number, body: Buffer): Buffer {
 
 export interface DecodedFrames {
   readonly records: WalRecord[];
+  /** The offset of each record's frame (parallel to `records`). */
+  readonly starts: number[];
   /** Offset just past the last good frame: where the next append goes. */
   readonly end: number;
   /** Bytes from `end` that looked like the start of a frame but were not a good one (0 when the segment ended
@@ -91,28 +94,30 @@ export interface DecodedFrames {
 /** Decodes frames from the start of `buf` until a zero length, the end of `buf`, or the first bad frame. */
 export function decodeFrames(buf: Buffer): DecodedFrames {
   const records: WalRecord[] = [];
+  const starts: number[] = [];
   let at = 0;
   while (at + FRAME_HEADER_BYTES <= buf.length) {
     const length = buf.readUInt32BE(at);
-    if (length === 0) return { records, end: at, tornBytes: 0 };
+    if (length === 0) return { records, starts, end: at, tornBytes: 0 };
     const start = at + FRAME_HEADER_BYTES;
-    if (start + length > buf.length) return torn(records, at, buf);
+    if (start + length > buf.length) return torn(records, starts, at, buf);
     const payload = buf.subarray(start, start + length);
-    if (crc32(payload) !== buf.readUInt32BE(at + 4)) return torn(records, at, buf);
+    if (crc32(payload) !== buf.readUInt32BE(at + 4)) return torn(records, starts, at, buf);
     const record = decodePayload(payload);
-    if (record === undefined) return torn(records, at, buf);
+    if (record === undefined) return torn(records, starts, at, buf);
     records.push(record);
+    starts.push(at);
     at = start + length;
   }
   // Fewer than a frame header's bytes left: a clean end when they are all zeros (the preallocated rest of the
   // segment), a torn frame header otherwise.
-  return buf.subarray(at).every((b) => b === 0) ? { records, end: at, tornBytes: 0 } : torn(records, at, buf);
+  return buf.subarray(at).every((b) => b === 0) ? { records, starts, end: at, tornBytes: 0 } : torn(records, starts, at, buf);
 }
 
-function torn(records: WalRecord[], at: number, buf: Buffer): DecodedFrames {
+function torn(records: WalRecord[], starts: number[], at: number, buf: Buffer): DecodedFrames {
   let last = buf.length;
   while (last > at && buf[last - 1] === 0) last--;
-  return { records, end: at, tornBytes: Math.max(last - at, 1) };
+  return { records, starts, end: at, tornBytes: Math.max(last - at, 1) };
 }
 
 /** undefined for a payload with a good CRC that still does not decode (an unknown type or a bad body). */

@@ -22,7 +22,7 @@ function freshDir(): string {
   return dir;
 }
 
-const SEED: WalSeed = {
+const SEED: WalSeed & { readonly entries: readonly Entry[] } = {
   snapshot: { index: 3, term: 1, confState: CONF },
   hardState: hs(2, 4),
   entries: [ent(4, 1), { index: 5, term: 2, type: 'conf-change', data: new Uint8Array([7, 7]) }, { index: 6, term: 2, type: 'normal', data: new Uint8Array(0) }],
@@ -174,10 +174,10 @@ for (const noSync of [false, true]) {
     wal.append([{ type: 'entries', entries: range(7, 9, 2) }]);
     const seed2: WalSeed = { snapshot: { index: 8, term: 2, confState: CONF }, hardState: hs(2, 9), entries: [ent(9, 2)] };
     wal.rotate(ID, seed2);
-    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log']);
     assert.equal(wal.segment, walSegmentPath(dir, 2));
     wal.append([{ type: 'entries', entries: [ent(10, 2)] }]);
-    await wal.close();
+    await wal.close(); // waits for the older segment's deletion too
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log']);
 
     const tmp = `${walSegmentPath(dir, 3)}.tmp`;
     writeFileSync(tmp, 'half-written rotation');
@@ -270,6 +270,47 @@ for (const noSync of [false, true]) {
     assert.deepEqual(opened.state?.entries, [...SEED.entries, ...range(7, 26, 2)]);
     assert.deepEqual(segments(dir), ['wal-00000000000000000021.log']);
     await opened.wal.close();
+  });
+
+  test(`a rotation that carries the entries after its snapshot over keeps the log after it as written, rewrites and all, across reopens${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(7, 9, 2) }, { type: 'hard-state', hardState: hs(2, 8) }]);
+    wal.append([{ type: 'entries', entries: range(8, 10, 3) }]); // a conflicting suffix from 8 (a new leader's)
+    wal.append([{ type: 'entries', entries: range(11, 12, 3) }]);
+    const snapshotAt9 = { index: 9, term: 3, confState: CONF };
+    wal.rotate(ID, { snapshot: snapshotAt9, hardState: hs(3, 12), entries: 'carried' });
+    wal.append([{ type: 'entries', entries: range(13, 13, 3) }]);
+    await wal.close();
+    const first = reopen(dir, noSync);
+    assert.deepEqual(first.state?.snapshot, snapshotAt9);
+    assert.deepEqual(first.state?.hardState, hs(3, 12), 'the seed hard state is the newest, whatever the carried records hold');
+    assert.deepEqual(first.state?.entries, range(10, 13, 3), 'entry 10 from the straddling frame, then 11-13');
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log']);
+    const snapshotAt12 = { index: 12, term: 3, confState: CONF };
+    first.wal.rotate(ID, { snapshot: snapshotAt12, hardState: hs(3, 13), entries: 'carried' }); // frames found by reading the file
+    first.wal.rotate(ID, { snapshot: { ...snapshotAt12, index: 13 }, hardState: hs(3, 13), entries: 'carried' }); // nothing after it
+    await first.wal.close();
+    const second = reopen(dir, noSync);
+    assert.deepEqual(second.state?.snapshot?.index, 13);
+    assert.deepEqual(second.state?.entries, []);
+    await second.wal.close();
+    const third = reopen(dir, noSync);
+    assert.deepEqual(third.state?.entries, [], 'and it reopens the same');
+    await third.wal.close();
+  });
+
+  test(`a rotation after a reopen carries the entries the reopened segment holds${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    wal.append([{ type: 'entries', entries: range(7, 11, 2) }]);
+    await wal.close();
+    const opened = reopen(dir, noSync);
+    opened.wal.rotate(ID, { snapshot: { index: 5, term: 2, confState: CONF }, hardState: hs(2, 11), entries: 'carried' });
+    await opened.wal.close();
+    const again = reopen(dir, noSync);
+    assert.deepEqual(again.state?.entries, [SEED.entries[2], ...range(7, 11, 2)], 'entries 6-11: the seed frame straddles the snapshot');
+    await again.wal.close();
   });
 
   test(`append, sync and rotate after close are BARN_STORAGE_CLOSED, and close is idempotent${mode}`, async () => {

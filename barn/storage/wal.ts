@@ -12,14 +12,19 @@
 //   sync     makes everything appended before the call durable (fdatasync, off the event loop); syncNow the same,
 //            blocking. Appends may continue while a sync is in flight; they are covered by the next one.
 //   rotate   writes a new segment to a temporary file, fdatasyncs it, renames it and fsyncs the dir (durable
-//            under its final name on return), then switches appends to it and deletes older segments.
+//            under its final name on return), then switches appends to it; older segments are deleted on libuv's
+//            pool (a 32 MB unlink took 6–8 ms on the loop; a crash first leaves them to the next open). The
+//            entries after the seed's snapshot are given, or carried over from the current segment as written
+//            (wal-entry-frames.ts).
 //   open     reads the newest segment; a torn tail (cut-short or bad-CRC frame: a crash while appending) is cut
 //            off — the file truncated to its last good frame and zero-filled again — and reported.
-import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry, HardState, SnapshotMetadata } from '../raft/types.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { decodeFrames, encodeRecords, type WalHeader, type WalRecord } from './wal-codec.ts';
+import { decodeFrames, encodeFrame, encodeRecords, type WalHeader, type WalRecord } from './wal-codec.ts';
+import { EntryFrames } from './wal-entry-frames.ts';
 import { replayRecords, type WalState } from './wal-replay.ts';
 import { fsyncDir, writeAll } from './fs-sync.ts';
 
@@ -44,7 +49,9 @@ export interface WalIdentity {
 export interface WalSeed {
   readonly snapshot: SnapshotMetadata;
   readonly hardState: HardState;
-  readonly entries: readonly Entry[];
+  /** The log after the snapshot; 'carried': the current segment's records from the first one holding an entry
+   * after the snapshot, copied as they are (a rotation of an open WAL only). */
+  readonly entries: readonly Entry[] | 'carried';
 }
 
 export interface OpenedWal {
@@ -82,7 +89,7 @@ export function openWal(dir: string, identity: WalIdentity, opts: { noSync?: boo
   // Zero-fill after the end whenever anything is there, not only for a torn tail: bytes past a zero length (an
   // unsynced append whose first page was lost but a later page kept) could otherwise line up with a later
   // append and replay as records that were never acknowledged.
-  wal.openAt(decoded.end, decoded.tornBytes > 0 || !allZero(buf.subarray(decoded.end)));
+  wal.openAt(decoded.end, decoded.tornBytes > 0 || !allZero(buf.subarray(decoded.end)), EntryFrames.of(decoded.records, decoded.starts));
   for (const seq of segments) if (seq < newest) rmSync(walSegmentPath(dir, seq), { force: true });
   const repaired = decoded.tornBytes > 0 ? { segment: path, offset: decoded.end, bytes: decoded.tornBytes } : undefined;
   return { wal, state, repaired };
@@ -103,10 +110,14 @@ export class Wal {
   private failed: unknown;
   /** Every sync in flight (settled promises: never reject), removed when done. */
   private readonly syncing = new Set<Promise<void>>();
+  /** Older segments being deleted (never reject: one left behind is deleted by the next open). */
+  private removing: Promise<unknown> = Promise.resolve();
   private readonly noSync: boolean;
   private readonly segmentBytes: number;
   /** Bytes of the segment known to be written (records or zeros, ZERO_AHEAD); never below `offset`. */
   private zeroedTo = 0;
+  /** The current segment's entries frames. */
+  private frames = new EntryFrames();
 
   /** Use openWal / createWal. */
   constructor(private readonly dir: string, private seq: number, opts: { noSync?: boolean; segmentBytes?: number }) {
@@ -117,9 +128,10 @@ export class Wal {
   /** (openWal) Appends go at `end` of the current segment; when `dirty` (a torn tail or other non-zero bytes
    * after `end`) the rest of the file is zeroed first. Always flushed before it returns: what was read may have
    * come from the page cache only (a process killed before its flush), and the store is about to act on it. */
-  openAt(end: number, dirty: boolean): void {
+  openAt(end: number, dirty: boolean, frames: EntryFrames): void {
     this.fd = openSync(walSegmentPath(this.dir, this.seq), 'r+');
     this.offset = end;
+    this.frames = frames;
     this.zeroedTo = end;
     if (dirty) {
       ftruncateSync(this.fd, end);
@@ -141,7 +153,8 @@ export class Wal {
    * append of the same length could line up with them. The store must be reopened (which cuts them off). */
   append(records: readonly WalRecord[]): void {
     this.assertOpen();
-    const buf = encodeRecords(records);
+    const frames = records.map(encodeFrame);
+    const buf = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
     try {
       this.zeroedTo = zeroAhead(this.fd, this.zeroedTo, this.offset + buf.length, this.segmentBytes);
       writeAll(this.fd, buf, this.offset);
@@ -149,6 +162,11 @@ export class Wal {
       this.failed = e;
       throw e;
     }
+    let at = this.offset;
+    records.forEach((r, k) => {
+      if (r.type === 'entries' && r.entries.length > 0) this.frames.add(at, r.entries.at(-1)!.index);
+      at += frames[k]!.length;
+    });
     this.offset += buf.length;
   }
 
@@ -180,13 +198,14 @@ export class Wal {
     const path = walSegmentPath(this.dir, seq);
     const tmp = `${path}.tmp`;
     const header: WalHeader = { format: 1, clusterId: identity.clusterId, nodeId: identity.nodeId, seq };
-    const buf = encodeRecords([
+    const head = encodeRecords([
       { type: 'header', header },
       { type: 'snapshot', metadata: seed.snapshot },
-      { type: 'hard-state', hardState: seed.hardState },
-      ...(seed.entries.length > 0 ? [{ type: 'entries' as const, entries: seed.entries }] : []),
     ]);
-    const fd = openSync(tmp, 'w', 0o600);
+    const { body, frames } = this.seedBody(seed, head.length);
+    // The hard state last: it is the newest (the carried records may hold older ones; the last one wins).
+    const buf = Buffer.concat([head, body, encodeRecords([{ type: 'hard-state', hardState: seed.hardState }])]);
+    const fd = openSync(tmp, 'w+', 0o600); // read too: a later rotation carries records over from it
     let zeroed = buf.length;
     try {
       ftruncateSync(fd, Math.max(this.segmentBytes, buf.length));
@@ -212,18 +231,43 @@ export class Wal {
     this.seq = seq;
     this.offset = buf.length;
     this.zeroedTo = zeroed;
+    this.frames = frames;
     // A sync in flight on the old segment must not find its fd closed (EBADF) or reused: close it after them.
     if (old >= 0) {
       if (this.syncing.size === 0) closeSync(old);
       else void Promise.all([...this.syncing]).then(() => closeSync(old));
     }
-    for (const s of listSegments(this.dir)) if (s < seq) rmSync(walSegmentPath(this.dir, s), { force: true });
+    const older = listSegments(this.dir).filter((s) => s < seq);
+    this.removing = Promise.all([this.removing, ...older.map((s) => rm(walSegmentPath(this.dir, s), { force: true }).catch(() => {}))]);
   }
 
-  /** Waits for every sync in flight (also ones started while waiting), then closes the segment. Idempotent. */
+  /** The records after a new segment's head (`at` bytes): the seed's entries, or the current segment's records
+   * from the first frame holding an entry after the snapshot (read back from the file: everything appended is
+   * in it), with where their entries frames land. */
+  private seedBody(seed: WalSeed, at: number): { body: Buffer; frames: EntryFrames } {
+    const frames = new EntryFrames();
+    if (seed.entries !== 'carried') {
+      if (seed.entries.length === 0) return { body: Buffer.alloc(0), frames };
+      frames.add(at, seed.entries.at(-1)!.index);
+      return { body: encodeRecords([{ type: 'entries', entries: seed.entries }]), frames };
+    }
+    this.assertOpen();
+    const from = this.frames.carryFrom(seed.snapshot.index) ?? this.offset;
+    const body = Buffer.allocUnsafe(this.offset - from);
+    for (let got = 0; got < body.length; ) {
+      const n = readSync(this.fd, body, got, body.length - got, from + got);
+      if (n === 0) throw storageError(STORAGE_ERRORS.CORRUPT, `write-ahead log ${this.segment} ends at ${from + got}, before ${this.offset}`, { segment: this.segment });
+      got += n;
+    }
+    return { body, frames: this.frames.moved(from, at) };
+  }
+
+  /** Waits for every sync (also ones started while waiting) and deletion in flight, then closes the segment.
+   * Idempotent. */
   async close(): Promise<void> {
     if (this.fd < 0) return;
     while (this.syncing.size > 0) await Promise.all([...this.syncing]);
+    await this.removing;
     if (this.fd < 0) return;
     closeSync(this.fd);
     this.fd = -1;
