@@ -37,18 +37,26 @@ export function soakTable(s: SoakResult, points = 12): string {
   return [head, ...rows].join('\n');
 }
 
-/** Bounded = the largest allocated size in the last third of the run is within 10% of the largest before it
+/** Bounded = the median allocated size in the last third of the run is within 10% of the median before it
  * (after the first sixth, where the dir fills up). The size is a sawtooth: WAL segments grow and are rotated
- * away at each snapshot, and for a moment the new snapshot file and the old segments are both there (a spike of
- * ~15 MB). Samples are a second apart, so a spike shows in some windows and not in others; comparing against
- * only the middle third called a sawtooth "growing" once its only sampled spike fell into the last third. */
-export function soakBounded(s: SoakResult): { bounded: boolean; earlierMax: number; lastThirdMax: number } {
+ * away at each snapshot, and for a moment the new snapshot file and the old segments are both there (spikes of
+ * 15–25 MB). Samples are a second apart, so a spike shows in some windows and not in others: comparing maxima
+ * called the sawtooth "growing" whenever a sampled spike fell into the last third (stop 11, twice in stop 12).
+ * A dir that keeps growing raises its median; a spike does not. The maxima are reported beside it. */
+export function soakBounded(s: SoakResult): { bounded: boolean; earlierMedian: number; lastThirdMedian: number; earlierMax: number; lastThirdMax: number } {
   const n = s.samples.length;
-  const earlier = s.samples.slice(Math.floor(n / 6), Math.floor((2 * n) / 3));
-  const lastThird = s.samples.slice(Math.floor((2 * n) / 3));
-  const earlierMax = Math.max(0, ...earlier.map((x) => x.dirAllocatedBytes));
-  const lastThirdMax = Math.max(0, ...lastThird.map((x) => x.dirAllocatedBytes));
-  return { bounded: lastThirdMax <= earlierMax * 1.1, earlierMax, lastThirdMax };
+  const earlier = s.samples.slice(Math.floor(n / 6), Math.floor((2 * n) / 3)).map((x) => x.dirAllocatedBytes);
+  const lastThird = s.samples.slice(Math.floor((2 * n) / 3)).map((x) => x.dirAllocatedBytes);
+  const earlierMedian = median(earlier);
+  const lastThirdMedian = median(lastThird);
+  return { bounded: lastThirdMedian <= earlierMedian * 1.1, earlierMedian, lastThirdMedian, earlierMax: Math.max(0, ...earlier), lastThirdMax: Math.max(0, ...lastThird) };
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function soakVerdict(s: SoakResult): string {
@@ -56,7 +64,7 @@ export function soakVerdict(s: SoakResult): string {
   return [
     `- ${n0(s.writes)} writes (${n0(s.load.ok)} acknowledged, ${s.load.errors} errors) in ${s.load.seconds.toFixed(0)} s = ${n0(s.load.putsPerSec)} puts/s at ${s.load.concurrency} in flight; final revision ${n0(s.finalRevision)}.`,
     `- Peak RSS ${mb(s.peakRssBytes)} MB (target < 300 MB): ${s.peakRssBytes < RSS_TARGET_BYTES ? 'met' : 'MISSED'}; peak anonymous memory (RssAnon, without LMDB's mapped file) ${mb(s.peakRssAnonBytes)} MB: ${s.peakRssAnonBytes < RSS_TARGET_BYTES ? 'under' : 'over'} 300 MB.`,
-    `- Data dir: peak ${mb(s.peakDirAllocatedBytes)} MB, final ${mb(s.finalDirAllocatedBytes)} MB allocated (${mb(s.finalDirApparentBytes)} MB apparent); max before the last third ${mb(b.earlierMax)} MB, last third max ${mb(b.lastThirdMax)} MB: ${b.bounded ? 'bounded (stopped growing)' : 'STILL GROWING'}.`,
+    `- Data dir: peak ${mb(s.peakDirAllocatedBytes)} MB, final ${mb(s.finalDirAllocatedBytes)} MB allocated (${mb(s.finalDirApparentBytes)} MB apparent); median before the last third ${mb(b.earlierMedian)} MB (max ${mb(b.earlierMax)}), in the last third ${mb(b.lastThirdMedian)} MB (max ${mb(b.lastThirdMax)}): ${b.bounded ? 'bounded (stopped growing)' : 'STILL GROWING'}.`,
     ...(s.env ? [envLine(s)] : []),
   ].join('\n');
 }
