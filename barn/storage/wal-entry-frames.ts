@@ -1,7 +1,7 @@
 // Where a WAL segment's entries frames are, and the last index each holds: what lets a rotation carry the
 // entries after a snapshot over to the new segment as bytes (wal.ts rotate, seed.entries 'carried') instead of
-// reading them from the env and encoding them again (10–30 ms on the event loop for the ~4,000 entries written
-// during a snapshot, measured in situ at 64 in flight on 3 nodes).
+// reading them from the env and encoding them again (10–30 ms on the event loop for ~4,000 entries, measured at 64
+// in flight on 3 nodes when a thread wrote the snapshot and the cluster went on meanwhile; docs/performance.md).
 //
 // Contract: frames are added in file order. carryFrom(i) is the offset of the first frame holding an entry after
 // i. Every frame before it holds entries ≤ i only, so the records from there on, replayed after a snapshot at i,
