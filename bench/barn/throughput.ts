@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { barnStatus, startBarnCluster } from './barn-cluster.ts';
 import { etcdIsLeader, startEtcd } from './etcd-cluster.ts';
+import { keepLogs, memberExited } from './keep-logs.ts';
 import { runLoad, type LoadResult } from './load-spec.ts';
 import type { RunningCluster, SystemKind } from './server-process.ts';
 
@@ -54,7 +55,7 @@ export async function measureOne(kind: SystemKind, size: number, concurrency: nu
   const cluster = await start(kind, size, dir);
   try {
     const endpoints = o.target === 'all' ? cluster.members.map((m) => m.url) : [await leaderUrl(cluster)];
-    return await runLoad({
+    const result = await runLoad({
       kind,
       endpoints,
       ...(cluster.token ? { token: cluster.token } : {}),
@@ -64,6 +65,9 @@ export async function measureOne(kind: SystemKind, size: number, concurrency: nu
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,
     });
+    if (result.errors === 0 && !memberExited(cluster)) return result;
+    const kept = keepLogs(cluster, o.workDir, `${kind}-x${size}-c${concurrency}`);
+    return { ...result, errorSamples: [`member logs kept in ${kept}`, ...result.errorSamples] };
   } finally {
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
