@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { MAX_UNWRITTEN, openStore, type LmdbStore } from './lmdb-store.ts';
+import type { StoreDbs } from './lmdb-env.ts';
+import { MAX_UNWRITTEN, WRITE_BACK_ATTEMPTS, openStore, type LmdbStore } from './lmdb-store.ts';
 import { commitReady, putAt } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-write-back-'));
@@ -125,6 +126,60 @@ test('the writeBackLimit option sets how many records and events may wait, asked
       if (index === 50) assert.ok(largest < 50, `at most ${largest} waited under a limit of 50`);
     }
     assert.ok(largest >= 50 && largest < 150, `the new limit applies (${largest} waited at most)`);
+  } finally {
+    await store.close();
+  }
+});
+
+/** Makes the store's next `failures` env commits fail as lmdb-js's freelist glitch does (nothing committed). */
+function glitchNextCommits(store: LmdbStore, failures: number, message = 'MDB_BAD_TXN: Transaction must abort, has a child, or is invalid: reserved freelist had a data entry with zero-size, last id 1\n'): void {
+  const root = (store as unknown as { dbs: StoreDbs }).dbs.root;
+  const real = root.transactionSync.bind(root);
+  let left = failures;
+  root.transactionSync = ((fn: () => unknown, flags?: number) =>
+    real(() => {
+      const result = fn();
+      if (left-- > 0) throw Object.assign(new Error(message), { code: -30782 }); // thrown inside: LMDB aborts
+      return result;
+    }, flags as never)) as typeof root.transactionSync;
+}
+
+test('a write-back whose commit fails with lmdb-js freelist glitch is tried again and lands whole', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const store = open(dir);
+  try {
+    commitReady(store, 1, 5);
+    glitchNextCommits(store, WRITE_BACK_ATTEMPTS - 1);
+    store.writeBack();
+    assert.equal(store.writeBackRetries, WRITE_BACK_ATTEMPTS - 1);
+    assert.equal(store.kv.overlaySize, 0);
+    assert.equal(store.unwrittenEntries, 0);
+  } finally {
+    await store.close();
+  }
+  const reopened = open(dir);
+  try {
+    assert.equal(reopened.kv.appliedIndex(), 5);
+    assert.deepEqual(reopened.kv.history('', undefined, 0).map((e) => e.revision), [1, 2, 3, 4, 5]);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test('a write-back that keeps failing, or fails otherwise, throws and keeps what waits in memory for the next one', async () => {
+  const dir = join(root, `s${++dirs}`);
+  const store = open(dir);
+  try {
+    commitReady(store, 1, 4);
+    glitchNextCommits(store, WRITE_BACK_ATTEMPTS);
+    assert.throws(() => store.writeBack(), /reserved freelist/);
+    assert.equal(store.unwrittenEntries, 4, 'the entries still wait');
+    glitchNextCommits(store, 1, 'MDB_MAP_FULL: Environment mapsize limit reached');
+    assert.throws(() => store.writeBack(), /MDB_MAP_FULL/, 'another error is not tried again');
+    assert.equal(store.writeBackRetries, WRITE_BACK_ATTEMPTS - 1);
+    store.writeBack();
+    assert.equal(store.unwrittenEntries, 0);
+    assert.equal(store.kv.get('k4')?.value, 4);
   } finally {
     await store.close();
   }
