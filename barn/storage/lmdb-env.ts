@@ -117,17 +117,6 @@ export function syncEnv(root: RootDatabase, noSync: boolean): Promise<void> {
   });
 }
 
-/** The failure of lmdb-js 3.5.6's own freelist code when a write transaction commits (`mdb_freelist_save` in its
- * fork of mdb.c): it reads a freelist record with a cursor and checks the record's size BEFORE it checks whether
- * the cursor found one, so when none is found (which it treats as fine just below) the check reads the size of an
- * uninitialised value and, when that happens to be 0, fails the commit with MDB_BAD_TXN "reserved freelist had a
- * data entry with zero-size". Seen about once in 45 runs of 3 nodes × 64 writes in flight, always in a write-back
- * right after a snapshot (docs/barn-storage.md, "Known issue"). LMDB aborts the transaction: the env is as before
- * it, so the same transaction may be tried again. */
-export function isFreelistGlitch(e: unknown): boolean {
-  return e instanceof Error && e.message.includes('reserved freelist had a data entry with zero-size');
-}
-
 /** lmdb-js transactionSync flags: TXN_ABORTABLE | TXN_SYNCHRONOUS_COMMIT (the env's MDB_NOSYNC still applies). */
 const TXN_FLAGS = 3 as TransactionFlags;
 

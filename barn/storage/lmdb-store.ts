@@ -27,7 +27,8 @@ import { checkCommitInLog, checkCompactable, checkNewerSnapshot, checkSnapshotOn
 import type { DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { markEnvClean } from './env-trust.ts';
-import { META, WriteGate, isFreelistGlitch, type StoreDbs } from './lmdb-env.ts';
+import { META, WriteGate, type StoreDbs } from './lmdb-env.ts';
+import { retryFreelistGlitch } from './freelist-glitch.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
 import { LogTail, readThroughTail } from './log-tail.ts';
@@ -45,8 +46,6 @@ const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: 
 /** Write-back: past this many records + events applied in memory (or a full tail) commit() writes them all
  * (unless the writeBackLimit option says otherwise). */
 export const MAX_UNWRITTEN = 1000;
-/** writeBack's attempts in all when lmdb-js's freelist glitch fails its commit. */
-export const WRITE_BACK_ATTEMPTS = 3;
 
 const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
 
@@ -285,22 +284,12 @@ export class LmdbStore implements RaftStorage {
 
   /** Writes the tail and what was applied in memory to the env in one transaction of its own (write-back
    * mode: the node calls it on a timer; and before operations that work on the env alone). Does nothing while
-   * a write is prepared (its commit writes them). A commit that lmdb-js's freelist glitch fails (lmdb-env.ts
-   * isFreelistGlitch) is tried again, up to WRITE_BACK_ATTEMPTS times in all: a failed transaction leaves the
-   * env as it was and memory whole (LmdbKv.transact), so trying again is what the next write-back would do. */
+   * a write is prepared (its commit writes them). Tried again when lmdb-js's freelist glitch fails its commit
+   * (freelist-glitch.ts): LmdbKv.transact leaves memory whole when a transaction throws. */
   writeBack(): void {
     this.gate.assertOpen();
     if (this.prepared !== undefined || (!this.tail.held && this.kv.overlayEmpty)) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        this.kv.transact(() => undefined);
-        return;
-      } catch (e) {
-        if (attempt >= WRITE_BACK_ATTEMPTS || !isFreelistGlitch(e)) throw e;
-        this.writeBackRetries++;
-        process.emitWarning(`the env write-back failed (${(e as Error).message.trim()}); trying again (attempt ${attempt + 1} of ${WRITE_BACK_ATTEMPTS})`, { code: 'BARN_STORAGE_WRITE_BACK_RETRIED' });
-      }
-    }
+    retryFreelistGlitch('the env write-back', () => this.kv.transact(() => undefined), () => this.writeBackRetries++);
   }
 
   /** The env part of commit; the in-memory view changes only after the transaction commits (adopt). */

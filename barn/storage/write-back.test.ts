@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { StoreDbs } from './lmdb-env.ts';
-import { MAX_UNWRITTEN, WRITE_BACK_ATTEMPTS, openStore, type LmdbStore } from './lmdb-store.ts';
+import { FREELIST_ATTEMPTS } from './freelist-glitch.ts';
+import { MAX_UNWRITTEN, openStore, type LmdbStore } from './lmdb-store.ts';
 import { commitReady, putAt } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-write-back-'));
@@ -149,9 +150,9 @@ test('a write-back whose commit fails with lmdb-js freelist glitch is tried agai
   const store = open(dir);
   try {
     commitReady(store, 1, 5);
-    glitchNextCommits(store, WRITE_BACK_ATTEMPTS - 1);
+    glitchNextCommits(store, FREELIST_ATTEMPTS - 1);
     store.writeBack();
-    assert.equal(store.writeBackRetries, WRITE_BACK_ATTEMPTS - 1);
+    assert.equal(store.writeBackRetries, FREELIST_ATTEMPTS - 1);
     assert.equal(store.kv.overlaySize, 0);
     assert.equal(store.unwrittenEntries, 0);
   } finally {
@@ -171,12 +172,12 @@ test('a write-back that keeps failing, or fails otherwise, throws and keeps what
   const store = open(dir);
   try {
     commitReady(store, 1, 4);
-    glitchNextCommits(store, WRITE_BACK_ATTEMPTS);
+    glitchNextCommits(store, FREELIST_ATTEMPTS);
     assert.throws(() => store.writeBack(), /reserved freelist/);
     assert.equal(store.unwrittenEntries, 4, 'the entries still wait');
     glitchNextCommits(store, 1, 'MDB_MAP_FULL: Environment mapsize limit reached');
     assert.throws(() => store.writeBack(), /MDB_MAP_FULL/, 'another error is not tried again');
-    assert.equal(store.writeBackRetries, WRITE_BACK_ATTEMPTS - 1);
+    assert.equal(store.writeBackRetries, FREELIST_ATTEMPTS - 1);
     store.writeBack();
     assert.equal(store.unwrittenEntries, 0);
     assert.equal(store.kv.get('k4')?.value, 4);
