@@ -15,13 +15,8 @@ import { decodeJson, decodeU64, encodeJson } from './codec.ts';
 import { META, type StoreDbs } from './lmdb-env.ts';
 import { appendEntries, loadLog, logTerm, readEntries, resetLog, type LogState } from './lmdb-log.ts';
 import type { WalSeed } from './wal.ts';
+import { EMPTY_SNAPSHOT_META } from './store-checks.ts';
 import type { WalState } from './wal-replay.ts';
-
-const EMPTY_SNAPSHOT: SnapshotMetadata = {
-  index: 0,
-  term: 0,
-  confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
-};
 
 /** What the env holds of the Raft state. */
 export interface EnvRaftState {
@@ -38,7 +33,7 @@ export function readEnvRaftState(dbs: StoreDbs): EnvRaftState {
   return {
     log: loadLog(dbs),
     hardState: hard === undefined ? EMPTY_HARD_STATE : decodeJson<HardState>(hard, 'hard state'),
-    snapshot: snap === undefined ? EMPTY_SNAPSHOT : decodeJson<SnapshotMetadata>(snap, 'snapshot metadata'),
+    snapshot: snap === undefined ? EMPTY_SNAPSHOT_META : decodeJson<SnapshotMetadata>(snap, 'snapshot metadata'),
     applied: decodeU64(dbs.meta.getBinary(META.kvApplied), 0),
   };
 }
@@ -55,7 +50,7 @@ export interface CatchUp {
 }
 
 export function planCatchUp(env: EnvRaftState, wal: WalState): CatchUp | undefined {
-  const walSnap = wal.snapshot ?? EMPTY_SNAPSHOT;
+  const walSnap = wal.snapshot ?? EMPTY_SNAPSHOT_META;
   if (walSnap.index < env.snapshot.index) return undefined;
   const snapshot = walSnap.index > env.snapshot.index ? walSnap : undefined;
   const keepsLog = snapshot === undefined || (snapshot.index >= env.log.offsetIndex && snapshot.index <= env.log.lastIndex && logTerm(env.log, snapshot.index) === snapshot.term);
@@ -95,7 +90,7 @@ export function rebuild(dbs: StoreDbs, wal: WalState): void {
   dbs.history.clearSync();
   dbs.meta.clearSync();
   if (identity !== undefined) dbs.meta.putSync(META.identity, identity);
-  const snap = wal.snapshot ?? EMPTY_SNAPSHOT;
+  const snap = wal.snapshot ?? EMPTY_SNAPSHOT_META;
   dbs.meta.putSync(META.snapshotMeta, encodeJson(snap));
   dbs.meta.putSync(META.confState, encodeJson(snap.confState));
   const log = resetLog(dbs, { offsetIndex: 0, offsetTerm: 0, lastIndex: 0, runs: [] }, snap.index, snap.term);

@@ -23,7 +23,7 @@ import type { RaftStorage } from '../raft/storage.ts';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
 import { EMPTY_HARD_STATE } from '../raft/types.ts';
 import { encodeJson } from './codec.ts';
-import { checkCommitInLog, checkCompactable, checkNewerSnapshot, checkSnapshotOnLog, readMeta, writeSnapshotMeta } from './store-checks.ts';
+import { EMPTY_SNAPSHOT_META, checkCommitInLog, checkCompactable, checkNewerSnapshot, checkSnapshotOnLog, readMeta, writeSnapshotMeta } from './store-checks.ts';
 import type { DirLock } from './dir-lock.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { markEnvClean } from './env-trust.ts';
@@ -41,13 +41,9 @@ import { pinLocalSnapshot, type LocalSnapshot } from './local-snapshot.ts';
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 
-const EMPTY_CONF_STATE: ConfState = { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
-
 /** Write-back: past this many records + events applied in memory (or a full tail) commit() writes them all
  * (unless the writeBackLimit option says otherwise). */
 export const MAX_UNWRITTEN = 1000;
-
-const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
 
 export class LmdbStore implements RaftStorage {
   readonly dir: string;

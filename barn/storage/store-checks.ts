@@ -1,11 +1,15 @@
 // What LmdbStore checks before it writes anything, each failure as the storage error that says what is wrong
 // and what to do; and the snapshot's metadata in the env's meta table. Pure over their arguments (the meta
 // helpers read or write the table in the caller's transaction).
+import { EMPTY_CONF_STATE } from '../raft/conf-state.ts';
 import type { HardState, SnapshotMetadata } from '../raft/types.ts';
 import { decodeJson, encodeJson } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { META, type StoreDbs } from './lmdb-env.ts';
 import { logTerm, type LogState } from './lmdb-log.ts';
+
+/** The metadata of no snapshot yet (index 0): what a store without `snapshot-meta` has. */
+export const EMPTY_SNAPSHOT_META: SnapshotMetadata = { index: 0, term: 0, confState: EMPTY_CONF_STATE };
 
 export function checkNewerSnapshot(index: number, current: SnapshotMetadata): void {
   if (index > current.index) return;
