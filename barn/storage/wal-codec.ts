@@ -34,7 +34,11 @@ const TYPE_CODES = { header: 1, entries: 2, 'hard-state': 3, snapshot: 4 } as co
 
 /** The frames of `records`, concatenated: one buffer, written with one write. */
 export function encodeRecords(records: readonly WalRecord[]): Buffer {
-  const frames = records.map(encodeFrame);
+  return joinFrames(records.map(encodeFrame));
+}
+
+/** Frames as one buffer (the frame itself when there is one: no copy). */
+export function joinFrames(frames: readonly Buffer[]): Buffer {
   return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
 }
 

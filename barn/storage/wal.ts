@@ -23,7 +23,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Entry, HardState, SnapshotMetadata } from '../raft/types.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import { decodeFrames, encodeFrame, encodeRecords, type WalHeader, type WalRecord } from './wal-codec.ts';
+import { decodeFrames, encodeFrame, encodeRecords, joinFrames, type WalHeader, type WalRecord } from './wal-codec.ts';
 import { EntryFrames } from './wal-entry-frames.ts';
 import { replayRecords, type WalState } from './wal-replay.ts';
 import { fsyncDir, writeAll } from './fs-sync.ts';
@@ -154,7 +154,7 @@ export class Wal {
   append(records: readonly WalRecord[]): void {
     this.assertOpen();
     const frames = records.map(encodeFrame);
-    const buf = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+    const buf = joinFrames(frames);
     try {
       this.zeroedTo = zeroAhead(this.fd, this.zeroedTo, this.offset + buf.length, this.segmentBytes);
       writeAll(this.fd, buf, this.offset);
