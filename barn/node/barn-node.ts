@@ -102,7 +102,6 @@ export class BarnNode implements BarnService {
     this.housekeeper = new Housekeeper({
       store: this.store,
       isLeader: () => this.raw.raft.role === 'leader',
-      confState: () => this.raw.status().confState,
       propose: (command) => void this.write(command).catch(() => undefined),
       wake: () => this.schedule(),
       fail: (err) => fatal('writing a snapshot failed', err),

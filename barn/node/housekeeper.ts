@@ -1,19 +1,18 @@
 // The node's housekeeping, run after every loop pass (afterPass): the leader proposes revision compaction, and
 // every node snapshots its state machine and then compacts its log (the decisions: housekeeping.ts).
 //
-// A snapshot is written while the node goes on (barn/storage/local-snapshot.ts): afterPass begins it at the
-// applied index (the store pins the env as of that index), its bytes go to the file in slices of the event loop
-// (LocalSnapshot.pause), and the pass after the file is durable records it; then the log is compacted behind it,
-// a chunk per loop pass. One snapshot at a time; a snapshot installed from the leader meanwhile supersedes it
-// (given up at once). Before, the whole snapshot was written inside one pass: 250–550 ms during which the member
-// answered nothing. A membership change calls for a snapshot at once; while one is being written, the next
-// begins as soon as it is recorded.
+// A snapshot is taken while the node goes on (barn/storage/local-snapshot.ts): afterPass begins it at the
+// applied index (the store writes back and LMDB copies the env off the event loop), and the pass after the copy
+// is durable records it, at the copy's own index; then the log is compacted behind it, a chunk per loop pass.
+// One snapshot at a time; a snapshot installed from the leader meanwhile supersedes it (given up at once).
+// Before, the snapshot was encoded on the event loop: 250–550 ms in one pass, later 150 ms of CPU in 50 ms slices.
+// A membership change calls for a snapshot at once; while one is being taken, the next begins as soon as it is
+// recorded.
 //
 // Contract: afterPass runs only where the node holds no prepared write (the end of a loop pass).
 import { RuninkError } from '../../common/error.ts';
-import type { ConfState } from '../raft/types.ts';
+import type { SnapshotMetadata } from '../raft/types.ts';
 import type { Command } from '../state/commands.ts';
-import { writeSnapshotPaced } from '../state/snapshot.ts';
 import { STORAGE_ERRORS } from '../storage/errors.ts';
 import type { LocalSnapshot } from '../storage/local-snapshot.ts';
 import type { LmdbStore } from '../storage/lmdb-store.ts';
@@ -22,8 +21,6 @@ import { housekeeping } from './housekeeping.ts';
 export interface HousekeeperHost {
   readonly store: LmdbStore;
   isLeader(): boolean;
-  /** The configuration as of the applied index. */
-  confState(): ConfState;
   propose(command: Command): void;
   /** Runs a loop pass soon (the snapshot's file is durable). */
   wake(): void;
@@ -38,8 +35,6 @@ export interface HousekeeperOptions {
   readonly compactionMargin?: number;
 }
 
-/** Lines per page of a snapshot: how often the writer looks at the clock (LocalSnapshot.pause). */
-const SNAPSHOT_PAGE = 250;
 /** Log entries dropped per loop pass: deleting the 45,000 entries behind a snapshot in one transaction held the
  * loop 40–58 ms; 5,000 took 6–16 ms in situ at 64 in flight on 3 nodes, 2,000 a third of that. */
 const COMPACT_CHUNK = 2_000;
@@ -68,8 +63,8 @@ export class Housekeeper {
    * so its pinned read transaction does not hold the env's old pages while the new state is written). */
   snapshotInstalled(index: number): void {
     this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, index);
-    if (this.taking !== undefined && this.taking.local.metadata.index <= index) {
-      this.taking.local.release(); // its writer stops at its next pause (SNAPSHOT_ABANDONED, not a failure)
+    if (this.taking !== undefined && this.taking.local.fromIndex <= index) {
+      this.taking.local.release(); // its copy is removed when it ends (SNAPSHOT_ABANDONED, not a failure)
       this.taking = undefined;
     }
   }
@@ -115,10 +110,10 @@ export class Housekeeper {
 
   private begin(applied: number): void {
     this.configChangedSinceSnapshot = false;
-    const local = this.host.store.beginSnapshot(applied, this.host.confState());
+    const local = this.host.store.beginSnapshot(applied);
     const taking = { local, written: false };
     this.taking = taking;
-    this.writing = local.write((out) => writeSnapshotPaced(local.reader, out, () => local.pause(), SNAPSHOT_PAGE)).then(
+    this.writing = local.copied().then(
       () => {
         taking.written = true;
         this.host.wake();
@@ -139,14 +134,14 @@ export class Housekeeper {
     const { local } = this.taking;
     this.taking = undefined;
     const { store } = this.host;
-    let recorded: boolean;
+    let recorded: SnapshotMetadata | undefined;
     try {
       recorded = store.finishSnapshot(local);
     } finally {
-      local.release();
+      local.release(); // nothing once recorded
     }
-    if (!recorded) return;
-    const { index } = local.metadata;
+    if (recorded === undefined) return;
+    const { index } = recorded;
     this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, index);
     this.compactTarget = Math.max(this.compactTarget, index - (this.options.compactionMargin ?? 5_000));
   }

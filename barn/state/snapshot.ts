@@ -64,19 +64,6 @@ function drain(body: Generator<Buffer, Header>, emit: (chunk: Buffer) => void): 
   }
 }
 
-/** writeSnapshot one page at a time, awaiting `pause()` between pages so the caller's event loop goes on
- * meanwhile. `reader` must show one state throughout (a pinned read transaction: LmdbStore.beginSnapshot). */
-export async function writeSnapshotPaced(reader: KvReader, out: SnapshotOutput, pause: () => Promise<void>, pageSize = PAGE): Promise<void> {
-  out.append(Buffer.alloc(HEADER_SLOT, ' '));
-  const body = bodyPages(reader, pageSize);
-  let next = body.next();
-  for (; next.done !== true; next = body.next()) {
-    out.append(next.value);
-    await pause();
-  }
-  out.writeAt(0, headerSlot(next.value));
-}
-
 function headerSlot(h: Header): Buffer {
   const header = Buffer.from(JSON.stringify(h), 'utf8');
   if (header.length >= HEADER_SLOT) throw new Error(`snapshot header of ${header.length} bytes does not fit its ${HEADER_SLOT}-byte slot`);

@@ -61,14 +61,7 @@ export function openEnv(dir: string, identity: StoreIdentity, initialMeta: Reado
   const root = open(dir, { maxDbs: 8, overlappingSync: false, noSync: true, cache: false, mapSize: MAP_SIZE });
   try {
     checkIdentity(dir, root, identity);
-    const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
-    const dbs: StoreDbs = {
-      root,
-      log: root.openDB<Buffer, Buffer>('log', binary),
-      meta: root.openDB<Buffer, string>('meta', { encoding: 'binary' }),
-      records: root.openDB<Buffer, Buffer>('kv-records', binary),
-      history: root.openDB<Buffer, Buffer>('kv-history', binary),
-    };
+    const dbs = openDbs(root);
     if (dbs.meta.getBinary(META.identity) === undefined) {
       // A fresh env (or one whose first open crashed before this point, when nothing else was written yet).
       root.transactionSync(() => {
@@ -77,6 +70,28 @@ export function openEnv(dir: string, identity: StoreIdentity, initialMeta: Reado
       });
     }
     return dbs;
+  } catch (e) {
+    void root.close();
+    throw e;
+  }
+}
+
+function openDbs(root: RootDatabase): StoreDbs {
+  const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
+  return {
+    root,
+    log: root.openDB<Buffer, Buffer>('log', binary),
+    meta: root.openDB<Buffer, string>('meta', { encoding: 'binary' }),
+    records: root.openDB<Buffer, Buffer>('kv-records', binary),
+    history: root.openDB<Buffer, Buffer>('kv-history', binary),
+  };
+}
+
+/** Opens a copy of an env (a local snapshot, snapshot-copy.ts) read-only. The caller closes `root`. */
+export function openEnvCopy(path: string): StoreDbs {
+  const root = open(path, { maxDbs: 8, readOnly: true, noSync: true, cache: false, noSubdir: false }); // the name's '.lmdb' would mean a file
+  try {
+    return openDbs(root);
   } catch (e) {
     void root.close();
     throw e;

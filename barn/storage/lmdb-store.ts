@@ -36,7 +36,8 @@ import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBa
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { readSnapshotBytes, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
-import { pinLocalSnapshot, type LocalSnapshot } from './local-snapshot.ts';
+import { LocalSnapshot } from './local-snapshot.ts';
+import { encodeEnvCopy } from './snapshot-copy.ts';
 
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
@@ -70,8 +71,10 @@ export class LmdbStore implements RaftStorage {
   private readonly tail = new LogTail();
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
-  /** The local snapshot last begun, until finishSnapshot: its writer may still be writing its file. */
+  /** The local snapshot last begun, until finishSnapshot: LMDB may still be copying the env. */
   private local: LocalSnapshot | undefined;
+  /** Older snapshot files being deleted (removeOtherSnapshots). */
+  private removing: Promise<void> = Promise.resolve();
 
   /** Use openStore. */
   constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock, private readonly wal: Wal, private readonly bootId: string) {
@@ -87,7 +90,7 @@ export class LmdbStore implements RaftStorage {
     this.envLog = this.log;
     this.hard = readMeta<HardState>(dbs, META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
     this.snapMeta = readMeta<SnapshotMetadata>(dbs, META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
-    removeOtherSnapshotFiles(dir, this.snapMeta.index); // left by a crash before or after a snapshot's commit
+    this.removeOtherSnapshots(this.snapMeta.index); // left by a crash before or after a snapshot's commit
   }
 
   // ---- RaftStorage (synchronous reads) ----
@@ -123,11 +126,12 @@ export class LmdbStore implements RaftStorage {
     return this.snapMeta;
   }
 
-  /** Reads the current snapshot's file whole (only sending one to a follower or restoring needs the bytes). */
+  /** Reads the current snapshot's file whole, or encodes its env copy (only sending one to a follower or
+   * restoring needs the bytes). */
   snapshot(): Snapshot {
     this.gate.assertOpen();
     if (this.snapMeta.index === 0) return { metadata: this.snapMeta, data: new Uint8Array(0) };
-    return { metadata: this.snapMeta, data: readSnapshotBytes(this.dir, this.snapMeta.index, () => this.dbs.meta.getBinary(META.snapshotData)) };
+    return { metadata: this.snapMeta, data: readSnapshotBytes(this.dir, this.snapMeta.index, encodeEnvCopy, () => this.dbs.meta.getBinary(META.snapshotData)) };
   }
 
   /** Entries durable in the WAL and readable here, not yet written to the env (log-tail.ts). */
@@ -312,7 +316,7 @@ export class LmdbStore implements RaftStorage {
     const newSnapshot = next.snapMeta.index !== this.snapMeta.index;
     this.snapMeta = next.snapMeta;
     if (next.hard !== undefined) this.hard = next.hard;
-    if (newSnapshot) removeOtherSnapshotFiles(this.dir, next.snapMeta.index, this.local?.metadata.index);
+    if (newSnapshot) this.removeOtherSnapshots(next.snapMeta.index);
   }
 
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
@@ -338,28 +342,36 @@ export class LmdbStore implements RaftStorage {
     return metadata;
   }
 
-  /** Step 1 of a local snapshot written while the node goes on (local-snapshot.ts): writes back, so the env
-   * holds exactly the state at applied index i, and pins a read transaction on it. Then s.write(produce), then
-   * finishSnapshot (or s.release()). One at a time; not while a write is prepared. */
-  beginSnapshot(i: number, confState?: ConfState): LocalSnapshot {
-    const metadata = this.localMetadata(i, confState);
+  /** Step 1 of a local snapshot taken while the node goes on (local-snapshot.ts): writes back, so the env holds
+   * the state at applied index i, and starts LMDB's copy of it. Then s.copied(), then finishSnapshot (or
+   * s.release()). One at a time; not while a write is prepared; i at most the applied index. */
+  beginSnapshot(i: number): LocalSnapshot {
+    this.localMetadata(i, undefined);
     if (this.local?.open === true) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a local snapshot is already being taken');
+    if (i > this.kv.appliedIndex()) throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot at ${i} needs the state at ${i}; applied is ${this.kv.appliedIndex()}`, { index: i });
     this.writeBack();
-    return (this.local = pinLocalSnapshot(this.dbs, this.gate, metadata, this.dir, this.noSync));
+    const generation = this.gate.generation;
+    const begun = { index: i, confState: this.initialState().confState };
+    const walReady = this.wal.prepareRotation(); // the next segment's file, allocated while LMDB copies
+    return (this.local = new LocalSnapshot(this.dbs.root, this.dir, begun, this.noSync, () => this.gate.generation === generation, walReady));
   }
 
-  /** Step 3, once s.write() resolved: records the file as recordSnapshot does, unless a newer snapshot arrived
-   * meanwhile (returns false and removes the file). Releases the read transaction either way. */
-  finishSnapshot(s: LocalSnapshot): boolean {
+  /** Step 3, once s.copied() resolved: records the copy (at its own index, with the term the log has there) as
+   * recordSnapshot does a file, and returns its metadata; unless a snapshot at or past it arrived meanwhile
+   * (returns undefined and removes it). */
+  finishSnapshot(s: LocalSnapshot): SnapshotMetadata | undefined {
     this.assertNothingPrepared('a snapshot cannot be recorded');
-    s.release();
     if (this.local === s) this.local = undefined;
-    if (s.metadata.index <= this.snapMeta.index) {
-      removeOtherSnapshotFiles(this.dir, this.snapMeta.index);
-      return false;
+    const { index, confState } = s.result();
+    if (index <= this.snapMeta.index) {
+      s.release();
+      return undefined;
     }
-    this.adoptSnapshotFile(s.metadata);
-    return true;
+    const metadata = { index, term: logTerm(this.log, index), confState };
+    checkSnapshotOnLog(index, metadata.term, this.log);
+    s.markRecorded(); // from here a WAL segment may name it: never removed but as an older snapshot
+    this.adoptSnapshotFile(metadata, true);
+    return metadata;
   }
 
   /** Open, and no write prepared: what works on the env alone (snapshots, compaction) waits for its commit. */
@@ -386,13 +398,26 @@ export class LmdbStore implements RaftStorage {
   /** The snapshot file at metadata.index is durable: a new WAL segment that starts from it (durable: from here
    * on the snapshot is what a restart rebuilds from), carrying the current segment's records of the entries after
    * it over as written (the WAL holds every entry the log does), then the env's metadata (after a write-back:
-   * the env's log must reach the snapshot); older files go last. */
-  private adoptSnapshotFile(metadata: SnapshotMetadata): void {
-    this.writeBack();
+   * the env's log must reach the snapshot, and its state should; not needed when `fromEnv`: a copy of the env
+   * at that index); older files go last. */
+  private adoptSnapshotFile(metadata: SnapshotMetadata, fromEnv = false): void {
+    if (!fromEnv || this.envLog.lastIndex < metadata.index) this.writeBack();
     this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries: 'carried' });
     this.gate.run(() => writeSnapshotMeta(this.dbs, metadata));
     this.snapMeta = metadata;
-    removeOtherSnapshotFiles(this.dir, metadata.index, this.local?.metadata.index);
+    this.removeOtherSnapshots(metadata.index);
+  }
+
+  /** Step 3 of the snapshot files' contract (snapshot-file.ts), sparing a local snapshot's; close() waits for
+   * the deletions it leaves to libuv's pool. */
+  private removeOtherSnapshots(keep: number): void {
+    const removed = removeOtherSnapshotFiles(this.dir, keep, this.local?.files());
+    this.removing = Promise.all([this.removing, removed]).then(() => undefined);
+  }
+
+  /** Resolves once the older snapshot files being deleted are gone. */
+  get snapshotFilesRemoved(): Promise<void> {
+    return this.removing;
   }
 
   /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
@@ -419,7 +444,8 @@ export class LmdbStore implements RaftStorage {
     // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
     // when written): a trusted env must never be ahead of the WAL after a power loss.
     let clean = this.prepared === undefined;
-    this.local?.release(); // before the env closes under its transaction (its writer stops at its next page)
+    const local = this.local;
+    local?.release();
     this.local = undefined;
     try {
       if (clean) this.writeBack(); // what is applied in memory: a reopen would apply it again otherwise
@@ -435,6 +461,8 @@ export class LmdbStore implements RaftStorage {
       }
       await this.wal.close();
       if (clean) await markEnvClean(this.dbs.root, this.dir, this.bootId, this.noSync);
+      await local?.settled; // LMDB's copy reads the env: it must end before the env closes
+      await this.removing;
       await this.dbs.root.close();
     } finally {
       this.lock.release();

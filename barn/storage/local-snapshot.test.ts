@@ -1,108 +1,115 @@
-// Local snapshots written while the store goes on (local-snapshot.ts, LmdbStore.beginSnapshot / finishSnapshot):
-// the bytes are the state at the snapshot's index however many writes and write-backs come meanwhile; a newer
-// snapshot from the leader supersedes it; closing the store stops its writer and leaves no file behind.
+// Local snapshots taken while the store goes on (local-snapshot.ts, snapshot-copy.ts: LmdbStore.beginSnapshot /
+// finishSnapshot): LMDB copies the env off the event loop; the snapshot is the state at the copy's own applied
+// index (at least the one begun at) however many writes and write-backs come meanwhile; a newer snapshot from
+// the leader supersedes it; closing the store abandons it and leaves nothing behind; after a machine restart the
+// env is rebuilt from the copy and the WAL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { RuninkError } from '../../common/error.ts';
-import { decodeSnapshot, encodeSnapshot, writeSnapshotPaced } from '../state/snapshot.ts';
-import type { LocalSnapshot } from './local-snapshot.ts';
+import { decodeSnapshot, encodeSnapshot, type DecodedSnapshot } from '../state/snapshot.ts';
+import type { StateError } from '../state/errors.ts';
+import { ENV_STATE_FILE } from './env-trust.ts';
 import { openStore, type LmdbStore } from './lmdb-store.ts';
 import { commitReady, hs } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-local-snapshot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
+const ID = { clusterId: 'c-ls', nodeId: 'n1' };
 
-function open(): { store: LmdbStore; dir: string } {
+function open(options: { bootId?: string } = {}): { store: LmdbStore; dir: string } {
   const dir = join(root, `s${++dirs}`);
-  return { store: openStore(dir, { clusterId: 'c-ls', nodeId: 'n1', noSync: true, writeBack: true }), dir };
-}
-
-/** Writes `local` three lines per page, yielding to the event loop after every page (many turns). */
-function write(local: LocalSnapshot): Promise<void> {
-  const everyPage = (): Promise<void> => local.pause().then(() => new Promise((resolve) => setImmediate(resolve)));
-  return local.write((out) => writeSnapshotPaced(local.reader, out, everyPage, 3));
+  return { store: openStore(dir, { ...ID, noSync: true, writeBack: true, ...options }), dir };
 }
 
 const isCode = (code: string) => (e: unknown): boolean => e instanceof RuninkError && e.code === code;
+const snapshotNames = (dir: string): string[] => readdirSync(dir).filter((f) => f.startsWith('snapshot-')).sort();
+const pad = (i: number): string => String(i).padStart(20, '0');
 
-test('a local snapshot is the state at its index, while writes and write-backs go on during it', async () => {
-  const { store } = open();
+/** The state as a snapshot decodes it, keyed by applied index: what a snapshot at that index must hold. */
+function stateNow(store: LmdbStore, states: Map<number, DecodedSnapshot | StateError>): void {
+  states.set(store.kv.appliedIndex(), decodeSnapshot(encodeSnapshot(store.kv)));
+}
+
+test('a local snapshot is the state at its own index, at least the one begun at, while writes and write-backs go on during the copy', async () => {
+  const { store, dir } = open();
   try {
+    const states = new Map<number, DecodedSnapshot | StateError>();
     commitReady(store, 1, 20, 3);
-    const expected = decodeSnapshot(encodeSnapshot(store.kv));
+    stateNow(store, states);
     const local = store.beginSnapshot(20);
-    let done = false;
-    const writing = write(local).then(() => void (done = true));
+    let copied = false;
+    const copying = local.copied().then(() => void (copied = true));
     let next = 21;
-    for (let turns = 0; !done; turns++) {
-      if (turns > 2_000) {
-        local.release(); // a writer that does not read one fixed state never ends (history keeps growing)
-        assert.fail('the snapshot was not written within 2,000 turns');
-      }
-      commitReady(store, next, next + 4, 3); // overwrites keys the snapshot has not reached yet
+    for (let turns = 0; !copied; turns++) {
+      assert.ok(turns < 10_000, 'the copy ended');
+      commitReady(store, next, next + 4, 3); // overwrites keys the copy may or may not have seen
       next += 5;
-      if (next % 3 === 0) store.writeBack();
+      stateNow(store, states);
+      if (turns % 2 === 0) store.writeBack();
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await writing;
-    assert.ok(next > 60, `writes went on meanwhile (up to ${next - 1})`);
-    assert.equal(store.finishSnapshot(local), true);
-    assert.equal(store.snapshotMetadata().index, 20);
-    const got = decodeSnapshot(store.snapshot().data);
-    assert.deepEqual(got, expected, 'the snapshot holds the records and history as of index 20');
+    await copying;
+    const recorded = store.finishSnapshot(local);
+    assert.ok(recorded !== undefined && recorded.index >= 20, `recorded at ${recorded?.index}`);
+    assert.deepEqual(store.snapshotMetadata(), recorded);
+    assert.equal(recorded.term, 1);
+    assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(recorded.index)}.lmdb`], 'the copy, under its index; no temporary left');
+    assert.deepEqual(decodeSnapshot(store.snapshot().data), states.get(recorded.index), 'the snapshot holds the records and history as of its index');
     assert.equal(store.kv.appliedIndex(), next - 1, 'and the store went on');
   } finally {
     await store.close();
   }
 });
 
-test('snapshots taken one after another, with writes between them, are each the state at their own index', async () => {
-  const { store } = open();
+test('snapshots taken one after another, with writes between them, are each the state at their own index and replace the one before', async () => {
+  const { store, dir } = open();
   try {
     for (let round = 0, next = 1; round < 4; round++, next += 40) {
       commitReady(store, next, next + 39, 3);
       const expected = decodeSnapshot(encodeSnapshot(store.kv));
       const local = store.beginSnapshot(next + 39);
-      await write(local);
-      assert.equal(store.finishSnapshot(local), true);
+      await local.copied();
+      assert.equal(store.finishSnapshot(local)?.index, next + 39, 'nothing was written during the copy');
       assert.deepEqual(decodeSnapshot(store.snapshot().data), expected, `snapshot ${round + 1} at ${next + 39}`);
+      await store.snapshotFilesRemoved; // the older copy is deleted on libuv's pool
+      assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(next + 39)}.lmdb`]);
     }
   } finally {
     await store.close();
   }
 });
 
-test('a snapshot installed while a local one is written supersedes it: finishing drops the local one and its file', async () => {
+test('a snapshot installed while a local one is copied supersedes it: finishing drops the copy', async () => {
   const { store, dir } = open();
   try {
     commitReady(store, 1, 10);
     const local = store.beginSnapshot(10);
-    const writing = write(local);
     const confState = { voters: ['n1'], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
     store.persist({ snapshot: { metadata: { index: 50, term: 2, confState }, data: new TextEncoder().encode('leader') }, entries: [], hardState: hs(2, 50) });
-    await writing;
-    assert.equal(store.finishSnapshot(local), false);
+    await local.copied();
+    assert.equal(store.finishSnapshot(local), undefined);
+    await local.settled; // its copy is deleted on libuv's pool
     assert.equal(store.snapshotMetadata().index, 50);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('snapshot-')), ['snapshot-00000000000000000050.snap']);
+    assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(50)}.snap`]);
+    assert.equal(new TextDecoder().decode(store.snapshot().data), 'leader');
   } finally {
     await store.close();
   }
 });
 
-test('closing the store while a local snapshot is written stops its writer with SNAPSHOT_ABANDONED and leaves no file', async () => {
+test('closing the store while LMDB copies the env waits for the copy, abandons it with SNAPSHOT_ABANDONED and leaves nothing', async () => {
   const { store, dir } = open();
   commitReady(store, 1, 30, 3);
   const local = store.beginSnapshot(30);
-  const writing = write(local);
-  await new Promise((resolve) => setImmediate(resolve));
+  const copied = local.copied();
   await store.close();
-  await assert.rejects(writing, isCode('BARN_STORAGE_SNAPSHOT_ABANDONED'));
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('snapshot-')), []);
-  const reopened = openStore(dir, { clusterId: 'c-ls', nodeId: 'n1', noSync: true, writeBack: true });
+  await assert.rejects(copied, isCode('BARN_STORAGE_SNAPSHOT_ABANDONED'));
+  assert.deepEqual(snapshotNames(dir), []);
+  const reopened = openStore(dir, { ...ID, noSync: true, writeBack: true });
   try {
     assert.equal(reopened.snapshotMetadata().index, 0, 'no snapshot was recorded');
     assert.equal(reopened.kv.appliedIndex(), 30);
@@ -111,20 +118,63 @@ test('closing the store while a local snapshot is written stops its writer with 
   }
 });
 
-test('one local snapshot at a time, none while a write is prepared, and none past the applied state', async () => {
+test('copies left by a crash, during a copy or before it was recorded, are removed at the next open', async () => {
+  const { store, dir } = open();
+  commitReady(store, 1, 12);
+  await store.close();
+  for (const name of ['snapshot-local.lmdb.tmp', `snapshot-${pad(12)}.lmdb`]) {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'data.mdb'), 'torn');
+  }
+  const reopened = openStore(dir, { ...ID, noSync: true, writeBack: true });
+  try {
+    await reopened.snapshotFilesRemoved;
+    assert.deepEqual(snapshotNames(dir), [], 'nothing recorded names them');
+    assert.equal(reopened.snapshotMetadata().index, 0);
+    assert.equal(reopened.kv.appliedIndex(), 12);
+  } finally {
+    await reopened.close();
+  }
+});
+
+test('one local snapshot at a time, none while a write is prepared, none past the applied state; a released one resolves to SNAPSHOT_ABANDONED', async () => {
   const { store } = open();
   try {
     commitReady(store, 1, 5);
     const local = store.beginSnapshot(5);
     assert.throws(() => store.beginSnapshot(5), isCode('BARN_STORAGE_NESTED_WRITE'));
     local.release();
+    await assert.rejects(local.copied(), isCode('BARN_STORAGE_SNAPSHOT_ABANDONED'));
+    assert.throws(() => local.result(), isCode('BARN_STORAGE_SNAPSHOT_INVALID'));
     const prepared = store.prepare({ entries: [], hardState: hs(1, 5) });
     assert.throws(() => store.beginSnapshot(5), isCode('BARN_STORAGE_NESTED_WRITE'));
     store.commit(prepared);
-    assert.throws(() => store.beginSnapshot(4), isCode('BARN_STORAGE_SNAPSHOT_INVALID'), 'the env holds the state at 5, not 4');
-    await assert.rejects(local.pause(), isCode('BARN_STORAGE_SNAPSHOT_ABANDONED'), 'a released snapshot reads no more');
-    assert.throws(() => local.reader.get('k1'), isCode('BARN_STORAGE_SNAPSHOT_ABANDONED'), 'not even through its reader');
+    store.persist({ entries: [{ index: 6, term: 1, type: 'normal', data: new Uint8Array(0) }], hardState: hs(1, 5) });
+    assert.throws(() => store.beginSnapshot(6), isCode('BARN_STORAGE_SNAPSHOT_INVALID'), 'entry 6 is in the log but not applied');
   } finally {
     await store.close();
+  }
+});
+
+test('after a machine restart the env is rebuilt from the env copy and the WAL: the snapshot comes back as the state at its index', async () => {
+  const { store, dir } = open({ bootId: 'boot-A' });
+  commitReady(store, 1, 40, 2);
+  const expected = decodeSnapshot(encodeSnapshot(store.kv));
+  const local = store.beginSnapshot(40);
+  await local.copied();
+  assert.equal(store.finishSnapshot(local)?.index, 40);
+  commitReady(store, 41, 55, 2);
+  await store.close();
+  // what a crash of boot A leaves: the env not marked clean; boot B must not trust it
+  writeFileSync(join(dir, ENV_STATE_FILE), JSON.stringify({ bootId: 'boot-A', clean: false }));
+  const rebuilt = openStore(dir, { ...ID, noSync: true, writeBack: true, bootId: 'boot-B' });
+  try {
+    assert.equal(rebuilt.kv.appliedIndex(), 0, 'the state machine is empty: the node restores the snapshot and re-applies');
+    assert.equal(rebuilt.snapshotMetadata().index, 40);
+    assert.deepEqual(decodeSnapshot(rebuilt.snapshot().data), expected);
+    assert.equal(rebuilt.lastIndex(), 55, 'the entries after it came from the WAL');
+    assert.equal(rebuilt.firstIndex(), 41);
+  } finally {
+    await rebuilt.close();
   }
 });

@@ -1,96 +1,138 @@
-// A local snapshot that is written while the node goes on (LmdbStore.beginSnapshot → write → LmdbStore
-// finishSnapshot). Writing a few MB of state and history in one pass stalled every member for 250–550 ms at each
-// snapshot (docs/performance.md); instead the state as of the snapshot's index is read through a pinned LMDB read
-// transaction, a slice of at most SLICE_MS per turn of the event loop, while later writes go on.
+// A local snapshot taken while the node goes on (LmdbStore.beginSnapshot → LocalSnapshot.copied →
+// LmdbStore.finishSnapshot). beginSnapshot writes back, so the env holds the state at the applied index i, and
+// starts LMDB's copy of the env at once (snapshot-copy.ts: in C, on libuv's pool; the event loop does nothing
+// for it). When the copy has ended, its index j is i if no env write transaction ended since the write-back,
+// else it is read from the copy with its configuration (j ≥ i: a write-back may commit before the copy's read
+// transaction starts). The copy is fsynced and renamed from LOCAL_COPY_TMP to `snapshot-<j>.lmdb` (dir fsynced),
+// off the event loop: `copied()` resolves once it is durable under that name.
 //
-// Ownership: the store creates it; finishSnapshot, the store's close, or whoever gives up on it (release)
-// releases it. The producer reads `reader` and awaits `pause()` between pages. Once released, `pause()` rejects
-// with SNAPSHOT_ABANDONED and the reader refuses every read (the same code), so nothing reads a released
-// transaction or, by falling back to lmdb-js's current one, a newer state. A write transaction in progress would
-// shadow the pinned one for point reads, so the reader refuses reads during one too.
+// Before, the snapshot was read record by record through a pinned read transaction and encoded on the event
+// loop, 50 ms at a time: 150 ms of CPU per member and 220–320 ms from begin to finish at 3 nodes × 64 in flight,
+// on every member at the same applied index (docs/performance.md).
 //
-// Slices: 50 ms is far below an election timeout (0.5–1 s) yet few enough turns that the pin stays short and
-// requests see a few short waits rather than one in every turn (measured in docs/performance.md: 4 ms slices raised
-// p99 at 64 in flight on 3 nodes by ~80%, 50 ms left it unchanged). While pinned, LMDB cannot reuse pages freed
-// after the pin, so the env grows by what is written meanwhile.
-import type { Transaction } from 'lmdb';
-import type { SnapshotMetadata } from '../raft/types.ts';
-import type { EventJsonReader } from '../state/snapshot.ts';
+// Ownership and states: copying → copied → recorded (finishSnapshot) or abandoned (release). Once abandoned its
+// directory is deleted, at once or when the copy ends, and `copied()` rejects with SNAPSHOT_ABANDONED; once
+// recorded the store owns the directory and release does nothing. `settled` resolves when LMDB's copy has ended
+// and been published or given up, and an abandoned copy is deleted: the env must not close before (LmdbStore.close
+// awaits it).
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RootDatabase } from 'lmdb';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
-import type { StoreDbs, WriteGate } from './lmdb-env.ts';
-import { LmdbKvReader } from './lmdb-kv-tables.ts';
-import { writeSnapshotFileAsync, type SnapshotFileOutput } from './snapshot-file.ts';
+import { copyEnv, readCopiedState, type CopiedState } from './snapshot-copy.ts';
+import { LOCAL_COPY_TMP, discardLater, snapshotCopyPath } from './snapshot-file.ts';
 
-/** Work per turn of the event loop before the writer yields to the node. */
-export const SLICE_MS = 50;
-
-/** Pins a read transaction on the env as it is now, which must hold the state at metadata.index (the store
- * wrote back first); SNAPSHOT_INVALID if it does not. */
-export function pinLocalSnapshot(dbs: StoreDbs, gate: WriteGate, metadata: SnapshotMetadata, dir: string, noSync: boolean): LocalSnapshot {
-  const local = new LocalSnapshot(dbs, gate, metadata, dir, noSync);
-  const applied = local.reader.appliedIndex();
-  if (applied === metadata.index) return local;
-  local.release();
-  throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot at ${metadata.index} needs the state at ${metadata.index}; the env is at ${applied}`, { index: metadata.index });
-}
-
-/** Reads the env through the pinned transaction only while the snapshot is open and no write is running. */
-class PinnedKvReader extends LmdbKvReader {
-  constructor(dbs: StoreDbs, gate: WriteGate, txn: Transaction, private readonly snapshot: LocalSnapshot) {
-    super(dbs, gate, { transaction: txn });
-  }
-
-  protected override check(): void {
-    this.snapshot.assertOpen(); // first: the store releases it before it closes
-    super.check();
-    if (this.gate.writing) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a local snapshot cannot be read inside a write transaction');
-  }
-
-  /** EventJsonReader (barn/state/snapshot.ts): the history table's values are the events' JSON (lmdb-kv.ts). */
-  eventJson(fromRevision: number, limit: number): { revision: number; json: Uint8Array }[] {
-    this.check();
-    return this.base.rawEvents(fromRevision, limit); // the env alone: a pinned reader has no write-back layers
-  }
-}
+type State = { readonly kind: 'copying' } | { readonly kind: 'copied'; readonly state: CopiedState } | { readonly kind: 'recorded' } | { readonly kind: 'abandoned' };
 
 export class LocalSnapshot {
-  readonly reader: EventJsonReader;
-  private readonly txn: Transaction;
-  private released = false;
-  private sliceStart = performance.now();
+  readonly fromIndex: number;
+  private readonly done: Promise<CopiedState>;
+  private state: State = { kind: 'copying' };
+  /** Its directory being deleted after it was abandoned. */
+  private discarding: Promise<void> = Promise.resolve();
 
-  constructor(dbs: StoreDbs, gate: WriteGate, readonly metadata: SnapshotMetadata, private readonly dir: string, private readonly noSync: boolean) {
-    this.txn = dbs.root.useReadTransaction();
-    this.reader = new PinnedKvReader(dbs, gate, this.txn, this);
+  /** Starts the copy (LmdbStore.beginSnapshot, right after a write-back that left the env at `begun.index`).
+   * `unchanged` tells whether no env write transaction has ended since: then the copy holds exactly `begun`, and
+   * is not opened to find out. `alsoReady` (never rejects) is waited for before copied() resolves. */
+  constructor(root: RootDatabase, private readonly dir: string, private readonly begun: CopiedState, private readonly noSync: boolean, private readonly unchanged: () => boolean, alsoReady: Promise<void>) {
+    this.fromIndex = begun.index;
+    const tmp = join(dir, LOCAL_COPY_TMP);
+    const copying = copyEnv(root, tmp, noSync);
+    this.done = copying.then(() => this.publish(tmp)).then(async (state) => {
+      await alsoReady;
+      this.assertNotAbandoned(snapshotCopyPath(dir, state.index));
+      return state;
+    });
+    this.done.catch(() => undefined); // the owner awaits copied(); an abandoned one may never be awaited
   }
 
+  /** Resolves when LMDB's copy has ended and been published or given up (however), and an abandoned copy is
+   * deleted. */
+  get settled(): Promise<void> {
+    const ended = (): Promise<void> => this.discarding;
+    return this.done.then(ended, ended);
+  }
+
+  /** Resolves with the copy's index and configuration once it is durable as `snapshot-<index>.lmdb`. */
+  copied(): Promise<CopiedState> {
+    return this.done;
+  }
+
+  /** Neither recorded nor abandoned yet. */
   get open(): boolean {
-    return !this.released;
+    return this.state.kind === 'copying' || this.state.kind === 'copied';
   }
 
-  assertOpen(): void {
-    if (this.released) throw storageError(STORAGE_ERRORS.SNAPSHOT_ABANDONED, `the local snapshot at ${this.metadata.index} was abandoned`, { index: this.metadata.index });
-  }
-
-  /** Step 2: `produce` writes the bytes over several turns of the event loop, awaiting pause() between pages;
-   * durable under the snapshot's file name when it resolves (snapshot-file.ts writeSnapshotFileAsync). */
-  write(produce: (out: SnapshotFileOutput) => Promise<void>): Promise<void> {
-    return writeSnapshotFileAsync(this.dir, this.metadata.index, this.noSync, produce);
-  }
-
-  /** Between pages: once this slice has used SLICE_MS, the next turn of the event loop; rejects once released. */
-  async pause(): Promise<void> {
-    if (performance.now() - this.sliceStart >= SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.sliceStart = performance.now();
+  /** Names in the dir this snapshot owns until it is recorded or abandoned (removeOtherSnapshotFiles spares them). */
+  files(): string[] {
+    switch (this.state.kind) {
+      case 'copying':
+        return [LOCAL_COPY_TMP];
+      case 'copied':
+        return [LOCAL_COPY_TMP, snapshotCopyPath('', this.state.state.index)];
+      case 'recorded':
+      case 'abandoned':
+        return [];
     }
-    this.assertOpen();
   }
 
-  /** Ends the read transaction. Idempotent. */
+  /** What the copy holds; SNAPSHOT_INVALID unless copied() has resolved and the snapshot is still open. */
+  result(): CopiedState {
+    if (this.state.kind !== 'copied') throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `the local snapshot begun at ${this.fromIndex} is ${this.state.kind}, not copied`, { index: this.fromIndex });
+    return this.state.state;
+  }
+
+  /** The store has recorded it (from the moment it tries: a WAL segment may name it): its directory is the store's. */
+  markRecorded(): void {
+    this.state = { kind: 'recorded' };
+  }
+
+  /** Abandons it unless recorded: its directory is deleted (now, or when the copy ends). Idempotent. */
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.txn.done();
+    const was = this.state;
+    if (was.kind === 'recorded' || was.kind === 'abandoned') return;
+    this.state = { kind: 'abandoned' };
+    if (was.kind === 'copied') this.discard(snapshotCopyPath(this.dir, was.state.index));
+  }
+
+  /** The copy has ended: its state (read from it only if the env was written meanwhile), made durable and
+   * renamed to its index's name, all off the event loop but the read. */
+  private async publish(tmp: string): Promise<CopiedState> {
+    this.assertNotAbandoned(tmp);
+    const state = this.unchanged() ? this.begun : readCopiedState(tmp);
+    if (state.index < this.fromIndex) {
+      this.discard(tmp);
+      throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot begun at ${this.fromIndex} copied the env at ${state.index}`, { index: this.fromIndex });
+    }
+    if (!this.noSync) await syncDir(tmp); // its data.mdb's entry
+    this.assertNotAbandoned(tmp);
+    const path = snapshotCopyPath(this.dir, state.index);
+    await discardLater(path); // left by a crash (no recorded snapshot is at this new index); frees the name at once
+    await rename(tmp, path);
+    if (!this.noSync) await syncDir(this.dir);
+    this.assertNotAbandoned(path);
+    this.state = { kind: 'copied', state };
+    return state;
+  }
+
+  /** Once abandoned: deletes `path` (the copy, under whichever name it has) and fails with SNAPSHOT_ABANDONED. */
+  private assertNotAbandoned(path: string): void {
+    if (this.state.kind !== 'abandoned') return;
+    this.discard(path);
+    throw storageError(STORAGE_ERRORS.SNAPSHOT_ABANDONED, `the local snapshot begun at ${this.fromIndex} was abandoned`, { index: this.fromIndex });
+  }
+
+  private discard(path: string): void {
+    this.discarding = Promise.all([this.discarding, discardLater(path)]).then(() => undefined);
+  }
+}
+
+/** fsync of a directory (its entries), on libuv's pool. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -313,6 +313,52 @@ for (const noSync of [false, true]) {
     await again.wal.close();
   });
 
+  test(`a rotation into a file prepared ahead writes the same segment, byte for byte, as one without, small seed or large${mode}`, async () => {
+    const bigEntries = Array.from({ length: 40 }, (_, k) => ent(10 + k, 2, `large entry ${10 + k} `.repeat(12)));
+    for (const [what, seed] of [
+      ['carried', { snapshot: { index: 8, term: 2, confState: CONF }, hardState: hs(2, 9), entries: 'carried' as const }],
+      ['larger than a segment', { snapshot: { index: 9, term: 2, confState: CONF }, hardState: hs(2, 49), entries: bigEntries }],
+    ] as const) {
+      const bytes: Buffer[] = [];
+      for (const prepared of [true, false]) {
+        const dir = freshDir();
+        const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+        wal.append([{ type: 'entries', entries: range(7, 9, 2) }]);
+        if (prepared) {
+          await wal.prepareRotation();
+          assert.deepEqual(segments(dir), ['wal-00000000000000000001.log', 'wal-00000000000000000002.log.spare']);
+        }
+        wal.rotate(ID, seed);
+        wal.append([{ type: 'entries', entries: [ent(seed.entries === 'carried' ? 10 : 50, 2)] }]);
+        await wal.close();
+        assert.deepEqual(segments(dir), ['wal-00000000000000000002.log'], `${what}: one segment, no file left`);
+        bytes.push(readFileSync(walSegmentPath(dir, 2)));
+        const opened = reopen(dir, noSync);
+        assert.deepEqual(opened.state?.snapshot, seed.snapshot);
+        await opened.wal.close();
+      }
+      assert.ok(bytes[0]!.equals(bytes[1]!), `${what}: the same bytes`);
+    }
+  });
+
+  test(`a prepared file the WAL does not use is removed: one a rotation overtook, one left at close, one left by a crash${mode}`, async () => {
+    const dir = freshDir();
+    const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });
+    const preparing = wal.prepareRotation(); // still opening its file when the rotation below runs
+    wal.rotate(ID, { snapshot: { index: 5, term: 2, confState: CONF }, hardState: hs(2, 6), entries: 'carried' });
+    await preparing;
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log'], 'overtaken: removed, never used');
+    await wal.prepareRotation();
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log', 'wal-00000000000000000003.log.spare']);
+    await wal.close();
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log'], 'close removes it');
+    writeFileSync(`${walSegmentPath(dir, 3)}.spare`, 'a crash left it');
+    const opened = reopen(dir, noSync);
+    assert.deepEqual(segments(dir), ['wal-00000000000000000002.log'], 'open removes it');
+    assert.deepEqual(opened.state?.snapshot?.index, 5);
+    await opened.wal.close();
+  });
+
   test(`append, sync and rotate after close are BARN_STORAGE_CLOSED, and close is idempotent${mode}`, async () => {
     const dir = freshDir();
     const wal = createWal(dir, ID, SEED, { noSync, segmentBytes: SEGMENT_BYTES });

@@ -24,7 +24,7 @@ export interface EnvStats {
   readonly usedPages: number;
   /** filePages − usedPages: free (or free-list) pages LMDB has not reused. */
   readonly freePages: number;
-  /** The current snapshot file(s) (barn/storage/snapshot-file.ts), or the env value in a dir from before them. */
+  /** The current snapshot file(s) or env copy (barn/storage/snapshot-file.ts), or the env value in a dir from before them. */
   readonly snapshotBytes: number;
 }
 
@@ -43,7 +43,8 @@ export async function envStats(dataDir: string): Promise<EnvStats> {
       used += pages;
     }
     const legacy = root.openDB<Buffer, string>('meta', { encoding: 'binary' }).getBinary('snapshot-data');
-    const files = readdirSync(dataDir).filter((n) => /^snapshot-\d+\.snap$/.test(n));
+    // a snapshot's bytes (.snap), or a local snapshot's copy of the env (.lmdb/data.mdb)
+    const files = readdirSync(dataDir).flatMap((n) => (/^snapshot-\d+\.snap$/.test(n) ? [n] : /^snapshot-\d+\.lmdb$/.test(n) ? [join(n, 'data.mdb')] : []));
     const fileBytes = files.reduce((sum, n) => sum + statSync(join(dataDir, n)).size, 0);
     const filePages = rootStats.lastPageNumber + 1;
     return { pageSize: rootStats.pageSize, filePages, databases, usedPages: used, freePages: filePages - used, snapshotBytes: fileBytes + (legacy?.length ?? 0) };

@@ -39,8 +39,8 @@ export function soakTable(s: SoakResult, points = 12): string {
 
 /** Bounded = the median allocated size in the last third of the run is within 10% of the median before it
  * (after the first sixth, where the dir fills up). The size is a sawtooth: WAL segments grow and are rotated
- * away at each snapshot, and for a moment the new snapshot file and the old segments are both there (spikes of
- * 15–25 MB). Samples are a second apart, so a spike shows in some windows and not in others: comparing maxima
+ * away at each snapshot, and for a moment the new snapshot (file or env copy) and the old segments and snapshot are
+ * all there (spikes of 15–50 MB). Samples are a second apart, so a spike shows in some windows and not in others: comparing maxima
  * called the sawtooth "growing" whenever a sampled spike fell into the last third (stop 11, twice in stop 12).
  * A dir that keeps growing raises its median; a spike does not. The maxima are reported beside it. */
 export function soakBounded(s: SoakResult): { bounded: boolean; earlierMedian: number; lastThirdMedian: number; earlierMax: number; lastThirdMax: number } {
@@ -73,7 +73,7 @@ function envLine(s: SoakResult): string {
   const e = s.env!;
   const pct = (p: number): string => `${((100 * p) / e.filePages).toFixed(0)}%`;
   const tables = Object.entries(e.databases).map(([name, d]) => `${name} ${mb(d.pages * e.pageSize)} MB (${n0(d.entries)} entries)`).join(', ');
-  return `- Inside the data dir at the end: data.mdb ${mb(e.filePages * e.pageSize)} MB, ${mb(e.usedPages * e.pageSize)} MB in use (${pct(e.usedPages)}: ${tables}), ${mb(e.freePages * e.pageSize)} MB free pages (${pct(e.freePages)}); the snapshot file ${mb(e.snapshotBytes)} MB.`;
+  return `- Inside the data dir at the end: data.mdb ${mb(e.filePages * e.pageSize)} MB, ${mb(e.usedPages * e.pageSize)} MB in use (${pct(e.usedPages)}: ${tables}), ${mb(e.freePages * e.pageSize)} MB free pages (${pct(e.freePages)}); the snapshot (its file or env copy) ${mb(e.snapshotBytes)} MB.`;
 }
 
 export function profileBlock(p: ProfileRun): string {
