@@ -2,16 +2,19 @@
 // finishSnapshot): LMDB copies the env off the event loop; the snapshot is the state at the copy's own applied
 // index (at least the one begun at) however many writes and write-backs come meanwhile; a newer snapshot from
 // the leader supersedes it; closing the store abandons it and leaves nothing behind; after a machine restart the
-// env is rebuilt from the copy and the WAL.
+// env is rebuilt from the copy and the WAL; a kill -9 at any step leaves the old snapshot or the new one.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { RuninkError } from '../../common/error.ts';
 import { decodeSnapshot, encodeSnapshot, type DecodedSnapshot } from '../state/snapshot.ts';
 import type { StateError } from '../state/errors.ts';
 import { ENV_STATE_FILE } from './env-trust.ts';
+import { CRASH_ID, CRASH_STEPS } from './local-snapshot-crash.fixture.ts';
 import { openStore, type LmdbStore } from './lmdb-store.ts';
 import { commitReady, hs } from './test-entries.ts';
 
@@ -178,3 +181,33 @@ test('after a machine restart the env is rebuilt from the env copy and the WAL: 
     await rebuilt.close();
   }
 });
+
+const crashChild = fileURLToPath(new URL('./local-snapshot-crash.fixture.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+for (const step of CRASH_STEPS) {
+  test(`a kill -9 ${step.replace('-', ' ')} of a local snapshot leaves the store whole: the old snapshot or the new one, its copy there, nothing left over`, async () => {
+    const dir = join(root, `crash-${step}`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', crashChild, dir, step], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(child.signal, 'SIGKILL', `the child killed itself (${child.stderr})`);
+    const expected = decodeSnapshot(Buffer.from(child.stdout.trim(), 'base64'));
+    const store = openStore(dir, { ...CRASH_ID, writeBack: true });
+    try {
+      await store.snapshotFilesRemoved;
+      const index = store.snapshotMetadata().index;
+      if (step === 'after-finish') assert.equal(index, 30, 'a recorded snapshot survives');
+      else assert.equal(index, 0, 'an unrecorded one is not there');
+      if (index === 30) assert.deepEqual(decodeSnapshot(store.snapshot().data), expected);
+      assert.deepEqual(snapshotNames(dir), index === 30 ? [`snapshot-${pad(30)}.lmdb`] : [], 'no copy but the recorded one');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.spare') || f.endsWith('.tmp')), [], 'no spare WAL segment or temporary file');
+      assert.equal(store.kv.appliedIndex(), 30);
+      assert.deepEqual(decodeSnapshot(encodeSnapshot(store.kv)), expected, 'the state machine is as it was');
+      commitReady(store, 31, 35, 3);
+      const again = store.beginSnapshot(35);
+      await again.copied();
+      assert.equal(store.finishSnapshot(again)?.index, 35, 'and the next snapshot is taken as usual');
+    } finally {
+      await store.close();
+    }
+  });
+}
