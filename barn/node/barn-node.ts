@@ -147,7 +147,7 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
-      if (++ticks % writeBackTicks === 0) this.store.writeBack(); // throws only when the env fails: fatal
+      if (++ticks % writeBackTicks === 0) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
       this.schedule();
     }, tickMs);
     const cs = this.raw.status().confState;

@@ -427,13 +427,16 @@ export class LmdbStore implements RaftStorage {
     this.assertNothingPrepared('the log cannot be compacted');
     if (index <= this.log.offsetIndex) return;
     checkCompactable(index, this.log, this.snapMeta.index);
-    this.writeBack();
+    // One transaction: the tail and the overlay first (LmdbKv.transact), as a write-back, then the deletes.
     let log = this.log;
-    this.gate.run(() => {
-      log = compactLog(this.dbs, log, index);
-    });
+    retryFreelistGlitch('a log compaction', () => this.kv.transact(() => (log = compactLog(this.dbs, this.log, index))), () => this.writeBackRetries++);
     this.log = log;
     this.envLog = log;
+  }
+
+  /** A write is prepared and not yet committed: what works on the env alone (compact, snapshots) must wait. */
+  get writePrepared(): boolean {
+    return this.prepared !== undefined;
   }
 
   /** Waits for a WAL sync in flight, flushes the env and records the clean close (the env is then trusted after
