@@ -11,7 +11,7 @@
 // recorded.
 //
 // Contract: afterPass runs only where the node holds no prepared write (the end of a loop pass); writeBackTick
-// runs anywhere (it does nothing while a write is prepared).
+// runs anywhere (while a write is prepared it leaves its work to the commit and to the next afterPass).
 import { RuninkError } from '../../common/error.ts';
 import type { SnapshotMetadata } from '../raft/types.ts';
 import type { Command } from '../state/commands.ts';
@@ -53,6 +53,9 @@ export class Housekeeper {
   private stopped = false;
   /** The log is compacted up to here after a snapshot, a chunk per write-back (writeBackTick). */
   private compactTarget = 0;
+  /** A write-back tick found a write prepared (a flush in flight on libuv's pool, as a lone member under load
+   * does for most Readys): its chunk is compacted at the end of the next loop pass instead of never. */
+  private compactDue = false;
 
   constructor(private readonly host: HousekeeperHost, private readonly options: HousekeeperOptions) {
     this.lastSnapshotIndex = host.store.snapshotMetadata().index;
@@ -74,6 +77,7 @@ export class Housekeeper {
 
   afterPass(): void {
     this.finishWritten();
+    if (this.compactDue) this.compactChunk();
     const { store } = this.host;
     const kv = store.kv;
     const applied = kv.appliedIndex();
@@ -99,13 +103,26 @@ export class Housekeeper {
    * transaction also drops a chunk of it (LmdbStore.compact writes back first, in the same transaction). Done
    * at every loop pass, the 23 chunks behind a snapshot stopped every member for 2–12 ms each within ~250 ms
    * of it, at 3 nodes × 64 in flight; on the write-back's own schedule they cost no transaction of their own,
-   * spread over ~2 s. Nothing while a write is prepared (its commit writes back). */
+   * spread over ~2 s. While a write is prepared, the write-back is left to its commit and the chunk to the end
+   * of the next loop pass (afterPass). */
   writeBackTick(): void {
     const { store } = this.host;
-    if (store.writePrepared) return;
+    if (!this.compactPending()) store.writeBack();
+    else if (store.writePrepared) this.compactDue = true; // a flush in flight: at the end of the next loop pass
+    else this.compactChunk();
+  }
+
+  private compactPending(): boolean {
+    return this.compactTarget >= this.host.store.firstIndex();
+  }
+
+  /** Compacts the log toward compactTarget by at most COMPACT_CHUNK entries (idempotent; nothing once a snapshot
+   * from the leader reset the log past it). No write may be prepared. */
+  private compactChunk(): void {
+    this.compactDue = false;
+    const { store } = this.host;
     const first = store.firstIndex();
     if (this.compactTarget >= first) store.compact(Math.min(this.compactTarget, first - 1 + COMPACT_CHUNK));
-    else store.writeBack();
   }
 
   /** Gives up a snapshot being written and waits until its writer has let go of it. */
