@@ -14,7 +14,7 @@
 // A local snapshot is instead a copy of the LMDB env, `snapshot-<index>.lmdb/data.mdb` (snapshot-copy.ts), made
 // under the fixed temporary name `snapshot-local.lmdb.tmp/` and renamed once its index is known; the same
 // contract holds for it. The store reads whichever of the two forms exists at the current index.
-import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
@@ -50,21 +50,6 @@ export function writeSnapshotFile(dir: string, index: number, noSync: boolean, p
   try {
     produce(fileOutput(file.fd));
     if (!noSync) fdatasyncSync(file.fd);
-  } catch (e) {
-    discard(file);
-    throw e;
-  }
-  publish(file, dir, noSync);
-}
-
-/** writeSnapshotFile for a producer that takes several turns of the event loop (`produce` resolves when it has
- * written everything); the fdatasync runs on libuv's pool. The same contract: durable under the final name when
- * it resolves; on a rejection the temporary file is removed. */
-export async function writeSnapshotFileAsync(dir: string, index: number, noSync: boolean, produce: (out: SnapshotFileOutput) => Promise<void>): Promise<void> {
-  const file = openTemporary(dir, index);
-  try {
-    await produce(fileOutput(file.fd));
-    if (!noSync) await new Promise<void>((resolve, reject) => fdatasync(file.fd, (err) => (err ? reject(err) : resolve())));
   } catch (e) {
     discard(file);
     throw e;
