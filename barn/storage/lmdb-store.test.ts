@@ -340,18 +340,15 @@ function snapshotFiles(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.startsWith('snapshot-')).sort();
 }
 
-test('a snapshot lives in one file next to the env: each new one (saved, streamed, installed by a Ready) replaces the previous file, and a reopen reads it back', async () => {
+test('a snapshot lives in one file next to the env: each new one (saved, created, installed by a Ready) replaces the previous file, and a reopen reads it back', async () => {
   const dir = freshDir();
   const a = openStore(dir, ID);
   a.persist({ entries: range(1, 30, 1), hardState: { term: 1, vote: 'n1', commit: 30 } });
   a.saveSnapshot(snap(10, 1, 'sm@10'));
   assert.deepEqual(snapshotFiles(dir), [`snapshot-${'10'.padStart(20, '0')}.snap`]);
-  const meta = a.createSnapshotFrom(20, CONF, (out) => {
-    out.append(Buffer.from('....@20'));
-    out.writeAt(0, Buffer.from('sm'));
-  });
-  assert.deepEqual(meta, { index: 20, term: 1, confState: CONF });
-  assert.equal(new TextDecoder().decode(a.snapshot().data), 'sm..@20');
+  const { metadata } = a.createSnapshot(20, CONF, new TextEncoder().encode('sm@20'));
+  assert.deepEqual(metadata, { index: 20, term: 1, confState: CONF });
+  assert.equal(new TextDecoder().decode(a.snapshot().data), 'sm@20');
   assert.deepEqual(snapshotFiles(dir), [`snapshot-${'20'.padStart(20, '0')}.snap`]);
   a.persist({ snapshot: snap(40, 2, 'leader@40'), entries: range(41, 42, 2), hardState: { term: 2, vote: '', commit: 40 } });
   assert.deepEqual(snapshotFiles(dir), [`snapshot-${'40'.padStart(20, '0')}.snap`]);

@@ -13,8 +13,9 @@
 // the page cache keeps it exact across process crashes; after the machine went down it is rebuilt from the WAL
 // and the snapshot file when the store opens (env-trust.ts, env-recovery.ts).
 //
-// The snapshot's bytes live in a file next to the env (snapshot-file.ts: written and fsync'd before the WAL
-// record that points at it); a local snapshot starts a new WAL segment (rotate), so the WAL stays bounded.
+// A snapshot lives next to the env (snapshot-files.ts): a local one as LMDB's copy of the env, one from the leader
+// as its bytes; durable before the WAL record that points at it. A local snapshot starts a new WAL segment
+// (rotate), so the WAL stays bounded.
 //
 // Reads of the log's shape (firstIndex, lastIndex, term(i), hard state) come from an in-memory cache that is
 // replaced only after the write transaction that changed the env has committed. The store assumes it is the
@@ -32,12 +33,12 @@ import { retryFreelistGlitch } from './freelist-glitch.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
 import { LogTail, readThroughTail } from './log-tail.ts';
-import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
+import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, walRecords, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
-import { readSnapshotBytes, removeOtherSnapshotFiles, writeSnapshotFile, type SnapshotFileOutput } from './snapshot-file.ts';
-import { LocalSnapshot } from './local-snapshot.ts';
-import { encodeEnvCopy } from './snapshot-copy.ts';
+import { writeSnapshotFile } from './snapshot-file.ts';
+import type { LocalSnapshot } from './local-snapshot.ts';
+import { SnapshotFiles } from './snapshot-files.ts';
 
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { mustSync, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
@@ -71,10 +72,7 @@ export class LmdbStore implements RaftStorage {
   private readonly tail = new LogTail();
   private hard: HardState;
   private snapMeta: SnapshotMetadata;
-  /** The local snapshot last begun, until finishSnapshot: LMDB may still be copying the env. */
-  private local: LocalSnapshot | undefined;
-  /** Older snapshot files being deleted (removeOtherSnapshots). */
-  private removing: Promise<void> = Promise.resolve();
+  private readonly files: SnapshotFiles;
 
   /** Use openStore. */
   constructor(dir: string, opts: OpenStoreOptions, private readonly dbs: StoreDbs, private readonly lock: DirLock, private readonly wal: Wal, private readonly bootId: string) {
@@ -85,12 +83,13 @@ export class LmdbStore implements RaftStorage {
     this.writeBackMode = opts.writeBack === true;
     this.writeBackLimit = opts.writeBackLimit ?? ((): number => MAX_UNWRITTEN);
     this.gate = new WriteGate(dbs.root);
+    this.files = new SnapshotFiles(dir, this.noSync);
     this.kv = new LmdbKv(dbs, this.gate, { inTransaction: () => this.writeTail(), committed: () => this.tailWritten() });
     this.log = loadLog(dbs);
     this.envLog = this.log;
     this.hard = readMeta<HardState>(dbs, META.hardState, 'hard state') ?? EMPTY_HARD_STATE;
     this.snapMeta = readMeta<SnapshotMetadata>(dbs, META.snapshotMeta, 'snapshot metadata') ?? EMPTY_SNAPSHOT_META;
-    this.removeOtherSnapshots(this.snapMeta.index); // left by a crash before or after a snapshot's commit
+    this.files.removeOthers(this.snapMeta.index); // left by a crash before or after a snapshot's commit
   }
 
   // ---- RaftStorage (synchronous reads) ----
@@ -131,7 +130,7 @@ export class LmdbStore implements RaftStorage {
   snapshot(): Snapshot {
     this.gate.assertOpen();
     if (this.snapMeta.index === 0) return { metadata: this.snapMeta, data: new Uint8Array(0) };
-    return { metadata: this.snapMeta, data: readSnapshotBytes(this.dir, this.snapMeta.index, encodeEnvCopy, () => this.dbs.meta.getBinary(META.snapshotData)) };
+    return { metadata: this.snapMeta, data: this.files.read(this.snapMeta.index, () => this.dbs.meta.getBinary(META.snapshotData)) };
   }
 
   /** Entries durable in the WAL and readable here, not yet written to the env (log-tail.ts). */
@@ -191,11 +190,7 @@ export class LmdbStore implements RaftStorage {
     log = plan?.next ?? log;
     checkCommitInLog(ready.hardState, log);
     if (snap !== undefined) writeSnapshotFile(this.dir, snap.metadata.index, this.noSync, (out) => out.append(snap.data));
-    const records = [
-      ...(snap !== undefined ? [{ type: 'snapshot' as const, metadata: snap.metadata }] : []),
-      ...(ready.entries.length > 0 ? [{ type: 'entries' as const, entries: ready.entries }] : []),
-      ...(ready.hardState !== undefined ? [{ type: 'hard-state' as const, hardState: copyHardState(ready.hardState) }] : []),
-    ];
+    const records = walRecords(ready);
     if (records.length > 0) this.wal.append(records);
     this.prepared = { batch: ready, durable: mustSync(ready, this.hard) };
     this.preparedAppend = plan;
@@ -222,7 +217,8 @@ export class LmdbStore implements RaftStorage {
     if (prepared !== this.prepared) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'commit() of a write that is not the prepared one');
     let result: T | undefined;
     try {
-      result = this.keepsOutOfEnv(apply) && this.keepInTail(prepared.batch) ? this.applyInMemory(apply) : this.writeThrough(prepared.batch, apply);
+      const outOfEnv = apply === undefined || this.writeBackMode; // nothing to apply, or applied in memory
+      result = outOfEnv && this.keepInTail(prepared.batch) ? this.applyInMemory(apply) : this.writeThrough(prepared.batch, apply);
       if (prepared.durable) this.writes.durable++;
       else this.writes.deferred++;
     } finally {
@@ -231,10 +227,6 @@ export class LmdbStore implements RaftStorage {
     }
     if (this.kv.overlaySize >= this.writeBackLimit() || this.tail.full) this.writeBack();
     return result;
-  }
-
-  private keepsOutOfEnv(apply: ((w: LmdbKvWriter) => unknown) | undefined): boolean {
-    return apply === undefined || this.writeBackMode;
   }
 
   private applyInMemory<T>(apply: ((w: LmdbKvWriter) => T) | undefined): T | undefined {
@@ -316,7 +308,7 @@ export class LmdbStore implements RaftStorage {
     const newSnapshot = next.snapMeta.index !== this.snapMeta.index;
     this.snapMeta = next.snapMeta;
     if (next.hard !== undefined) this.hard = next.hard;
-    if (newSnapshot) this.removeOtherSnapshots(next.snapMeta.index);
+    if (newSnapshot) this.files.removeOthers(next.snapMeta.index);
   }
 
   /** Records a snapshot the state machine took at `metadata.index` (≤ lastIndex, with that entry's term). The
@@ -325,35 +317,27 @@ export class LmdbStore implements RaftStorage {
     this.assertNothingPrepared('a snapshot cannot be taken');
     checkNewerSnapshot(snapshot.metadata.index, this.snapMeta);
     checkSnapshotOnLog(snapshot.metadata.index, snapshot.metadata.term, this.log);
-    this.recordSnapshot(snapshot.metadata, (out) => out.append(snapshot.data));
+    this.recordSnapshot(snapshot.metadata, snapshot.data);
   }
 
   /** MemoryStorage's form of saveSnapshot: records a snapshot at applied index i (≤ lastIndex) with i's term and
    * `confState` (default: the configuration as of now), and returns it. Does not compact. */
   createSnapshot(i: number, confState: ConfState | undefined, data: Uint8Array): Snapshot {
-    return { metadata: this.createSnapshotFrom(i, confState, (out) => out.append(data)), data };
-  }
-
-  /** createSnapshot with the bytes streamed: `produce` writes them (synchronously) straight into the snapshot
-   * file — the snapshot is never held in memory whole. */
-  createSnapshotFrom(i: number, confState: ConfState | undefined, produce: (out: SnapshotFileOutput) => void): SnapshotMetadata {
     const metadata = this.localMetadata(i, confState);
-    this.recordSnapshot(metadata, produce);
-    return metadata;
+    this.recordSnapshot(metadata, data);
+    return { metadata, data };
   }
 
   /** Step 1 of a local snapshot taken while the node goes on (local-snapshot.ts): writes back, so the env holds
    * the state at applied index i, and starts LMDB's copy of it. Then s.copied(), then finishSnapshot (or
    * s.release()). One at a time; not while a write is prepared; i at most the applied index. */
   beginSnapshot(i: number): LocalSnapshot {
-    this.localMetadata(i, undefined);
-    if (this.local?.open === true) throw storageError(STORAGE_ERRORS.NESTED_WRITE, 'a local snapshot is already being taken');
+    const { confState } = this.localMetadata(i, undefined);
     if (i > this.kv.appliedIndex()) throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot at ${i} needs the state at ${i}; applied is ${this.kv.appliedIndex()}`, { index: i });
     this.writeBack();
     const generation = this.gate.generation;
-    const begun = { index: i, confState: this.initialState().confState };
     const walReady = this.wal.prepareRotation(); // the next segment's file, allocated while LMDB copies
-    return (this.local = new LocalSnapshot(this.dbs.root, this.dir, begun, this.noSync, () => this.gate.generation === generation, walReady));
+    return this.files.beginLocal(this.dbs.root, { index: i, confState }, () => this.gate.generation === generation, walReady);
   }
 
   /** Step 3, once s.copied() resolved: records the copy (at its own index, with the term the log has there) as
@@ -361,15 +345,10 @@ export class LmdbStore implements RaftStorage {
    * (returns undefined and removes it). */
   finishSnapshot(s: LocalSnapshot): SnapshotMetadata | undefined {
     this.assertNothingPrepared('a snapshot cannot be recorded');
-    if (this.local === s) this.local = undefined;
-    const { index, confState } = s.result();
-    if (index <= this.snapMeta.index) {
-      s.release();
-      return undefined;
-    }
-    const metadata = { index, term: logTerm(this.log, index), confState };
-    checkSnapshotOnLog(index, metadata.term, this.log);
-    s.markRecorded(); // from here a WAL segment may name it: never removed but as an older snapshot
+    const copied = this.files.takeLocal(s, this.snapMeta.index);
+    if (copied === undefined) return undefined;
+    const metadata = { index: copied.index, term: logTerm(this.log, copied.index), confState: copied.confState };
+    checkSnapshotOnLog(metadata.index, metadata.term, this.log);
     this.adoptSnapshotFile(metadata, true);
     return metadata;
   }
@@ -390,34 +369,26 @@ export class LmdbStore implements RaftStorage {
   }
 
   /** A local snapshot (no write prepared: the callers check): its file (durable), then adoptSnapshotFile. */
-  private recordSnapshot(metadata: SnapshotMetadata, produce: (out: SnapshotFileOutput) => void): void {
-    writeSnapshotFile(this.dir, metadata.index, this.noSync, produce);
+  private recordSnapshot(metadata: SnapshotMetadata, data: Uint8Array): void {
+    writeSnapshotFile(this.dir, metadata.index, this.noSync, (out) => out.append(data));
     this.adoptSnapshotFile(metadata);
   }
 
-  /** The snapshot file at metadata.index is durable: a new WAL segment that starts from it (durable: from here
-   * on the snapshot is what a restart rebuilds from), carrying the current segment's records of the entries after
-   * it over as written (the WAL holds every entry the log does), then the env's metadata (after a write-back:
-   * the env's log must reach the snapshot, and its state should; not needed when `fromEnv`: a copy of the env
-   * at that index); older files go last. */
+  /** The snapshot at metadata.index is durable: a new WAL segment that starts from it (from here on what a restart
+   * rebuilds from), carrying the current segment's records after it over as written; then the env's metadata
+   * (after a write-back, so the env's log reaches the snapshot: not needed `fromEnv`, a copy of the env at that
+   * index); older files go last. */
   private adoptSnapshotFile(metadata: SnapshotMetadata, fromEnv = false): void {
     if (!fromEnv || this.envLog.lastIndex < metadata.index) this.writeBack();
     this.wal.rotate({ clusterId: this.clusterId, nodeId: this.nodeId }, { snapshot: metadata, hardState: this.hard, entries: 'carried' });
     this.gate.run(() => writeSnapshotMeta(this.dbs, metadata));
     this.snapMeta = metadata;
-    this.removeOtherSnapshots(metadata.index);
-  }
-
-  /** Step 3 of the snapshot files' contract (snapshot-file.ts), sparing a local snapshot's; close() waits for
-   * the deletions it leaves to libuv's pool. */
-  private removeOtherSnapshots(keep: number): void {
-    const removed = removeOtherSnapshotFiles(this.dir, keep, this.local?.files());
-    this.removing = Promise.all([this.removing, removed]).then(() => undefined);
+    this.files.removeOthers(metadata.index);
   }
 
   /** Resolves once the older snapshot files being deleted are gone. */
   get snapshotFilesRemoved(): Promise<void> {
-    return this.removing;
+    return this.files.removed;
   }
 
   /** Drops entries ≤ index; index's term stays known as term(firstIndex - 1). Idempotent: an index at or below
@@ -447,9 +418,7 @@ export class LmdbStore implements RaftStorage {
     // Clean only if everything the env holds is durable in the WAL too (commit-only Readys are not flushed
     // when written): a trusted env must never be ahead of the WAL after a power loss.
     let clean = this.prepared === undefined;
-    const local = this.local;
-    local?.release();
-    this.local = undefined;
+    const filesSettled = this.files.abandon();
     try {
       if (clean) this.writeBack(); // what is applied in memory: a reopen would apply it again otherwise
     } catch {
@@ -464,8 +433,7 @@ export class LmdbStore implements RaftStorage {
       }
       await this.wal.close();
       if (clean) await markEnvClean(this.dbs.root, this.dir, this.bootId, this.noSync);
-      await local?.settled; // LMDB's copy reads the env: it must end before the env closes
-      await this.removing;
+      await filesSettled; // LMDB's copy reads the env: it must end before the env closes
       await this.dbs.root.close();
     } finally {
       this.lock.release();

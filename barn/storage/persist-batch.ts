@@ -1,5 +1,6 @@
 // What one Ready asks the store to make durable, and the pure rules about it (MustSync, emptiness).
 import type { Entry, HardState, Snapshot } from '../raft/types.ts';
+import type { WalRecord } from './wal-codec.ts';
 
 /** A batch between prepare() and commit(): in the WAL, not yet in the env. */
 export interface PreparedWrite {
@@ -35,4 +36,15 @@ export function nonEmptySnapshot(ready: PersistBatch): Snapshot | undefined {
 export function isEmptyBatch(ready: PersistBatch): boolean {
   const snap = ready.snapshot !== undefined && ready.snapshot.metadata.index > 0;
   return ready.entries.length === 0 && ready.hardState === undefined && !snap;
+}
+
+/** What a batch appends to the write-ahead log, in order: its snapshot's metadata (the bytes go to a file), its
+ * entries, its hard state. */
+export function walRecords(ready: PersistBatch): WalRecord[] {
+  const snap = nonEmptySnapshot(ready);
+  return [
+    ...(snap !== undefined ? [{ type: 'snapshot' as const, metadata: snap.metadata }] : []),
+    ...(ready.entries.length > 0 ? [{ type: 'entries' as const, entries: ready.entries }] : []),
+    ...(ready.hardState !== undefined ? [{ type: 'hard-state' as const, hardState: copyHardState(ready.hardState) }] : []),
+  ];
 }
