@@ -4,7 +4,7 @@
 // written over it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +38,35 @@ async function crashedChild(): Promise<string> {
   return dir;
 }
 
+/** The env's data file is sparse (MDB_WRITEMAP extends it to the map size): its pages all lie in this many
+ * bytes here, which tearEnv checks by finding only zeros in the next MiB. */
+const ENV_SPAN = 8 * 1024 ** 2;
+
 /** Overwrites the env's data file with seeded garbage after its first pages: what a torn env may look like. */
 function tearEnv(dir: string): void {
   const path = join(dir, 'data.mdb');
   const rng = seededRng(7);
-  const garbage = Buffer.alloc(Math.max(0, statSync(path).size - 8192));
+  const size = statSync(path).size;
+  if (size > ENV_SPAN) {
+    const after = readSlice(path, ENV_SPAN, Math.min(1024 ** 2, size - ENV_SPAN));
+    assert.ok(after.every((b) => b === 0), `the env's pages reach past ${ENV_SPAN} bytes: raise ENV_SPAN`);
+  }
+  const garbage = Buffer.alloc(Math.max(0, Math.min(size, ENV_SPAN) - 8192));
   for (let k = 0; k < garbage.length; k++) garbage[k] = rng.int(256);
   const fd = openSync(path, 'r+');
   try {
     writeSync(fd, garbage, 0, garbage.length, 8192);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readSlice(path: string, at: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, at);
+    return buf;
   } finally {
     closeSync(fd);
   }
