@@ -6,7 +6,7 @@
 import type { Transaction } from 'lmdb';
 import type { ConfState } from '../raft/types.ts';
 import type { KvEvent, KvReader, KvRecord } from '../state/backend.ts';
-import { decodeJson, decodeU64, encodeJson, readU64, writeU64 } from './codec.ts';
+import { decodeJson, decodeU64, readU64, writeU64 } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { LayeredReads, type KvBase, type KvOverlay, type SequencedEvent } from './kv-overlay.ts';
 import { META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
@@ -174,9 +174,27 @@ export function historyKey(revision: number, seq: number): Buffer {
   return out;
 }
 
-export function encodeRecord(record: KvRecord): Buffer {
-  const stored: StoredRecord = [record.createRevision, record.modRevision, record.version, record.value];
-  return encodeJson(stored);
+/** A record's value as JSON, as JSON.stringify writes it inside an array (undefined → null). */
+export function valueJson(value: unknown): string {
+  return value === undefined ? 'null' : (JSON.stringify(value) as string | undefined) ?? 'null';
+}
+
+/** `[createRevision, modRevision, version, value]`; `json` is valueJson(record.value), given when the caller has it. */
+export function encodeRecord(record: KvRecord, json = valueJson(record.value)): Buffer {
+  return Buffer.from(`[${record.createRevision},${record.modRevision},${record.version},${json}]`, 'utf8');
+}
+
+/** The event's JSON, the same text as JSON.stringify of {type, revision, record: {key, value, createRevision,
+ * modRevision, version}} (a snapshot splices it as stored: barn/state/snapshot.ts); an undefined value is left
+ * out, as JSON.stringify does. `json` is valueJson(event.record.value), given when the caller has it. */
+export function encodeEvent(event: KvEvent, json = valueJson(event.record.value)): Buffer {
+  const r = event.record;
+  const value = r.value === undefined ? '' : `"value":${json},`;
+  return Buffer.from(
+    `{"type":${JSON.stringify(event.type)},"revision":${event.revision},"record":{"key":${JSON.stringify(r.key)},${value}` +
+      `"createRevision":${r.createRevision},"modRevision":${r.modRevision},"version":${r.version}}}`,
+    'utf8',
+  );
 }
 
 function decodeRecord(key: string, raw: Uint8Array): KvRecord {

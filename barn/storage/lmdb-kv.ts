@@ -9,7 +9,7 @@ import { encodeJson, encodeU64 } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { KvOverlay } from './kv-overlay.ts';
 import { isThenable, META, type StoreDbs, type WriteGate } from './lmdb-env.ts';
-import { deleteHistoryBelow, encodeRecord, historyKey, LmdbKvReader, recordKey } from './lmdb-kv-tables.ts';
+import { deleteHistoryBelow, encodeEvent, encodeRecord, historyKey, LmdbKvReader, recordKey, valueJson } from './lmdb-kv-tables.ts';
 import { OverlayKvWriter } from './overlay-kv-writer.ts';
 
 export { MAX_KEY_BYTES } from './lmdb-kv-tables.ts';
@@ -87,7 +87,7 @@ class LmdbKvTxnWriter extends LmdbKvReader implements LmdbKvWriter {
     }
     this.lastEventRevision = rev;
     const seq = this.nextSeq.get(rev) ?? (rev > last ? 0 : this.base.eventCount(rev));
-    this.dbs.history.putSync(historyKey(rev, seq), encodeJson(event));
+    this.dbs.history.putSync(historyKey(rev, seq), encodeEvent(event));
     this.nextSeq.set(rev, seq + 1);
   }
 
@@ -220,11 +220,19 @@ export class LmdbKv extends LmdbKvReader implements KvBackend {
   private writeOverlay(o: KvOverlay): void {
     if (o.empty) return;
     if (o.dropBelow > 0) deleteHistoryBelow(this.dbs, o.dropBelow);
+    // A put's event holds the same record object as the overlay (barn/state/mutations.ts): its value is
+    // stringified once for both.
+    const json = new Map<KvRecord, string>();
     for (const [key, record] of o.records) {
-      if (record === null) this.dbs.records.removeSync(recordKey(key));
-      else this.dbs.records.putSync(recordKey(key), encodeRecord(record));
+      if (record === null) {
+        this.dbs.records.removeSync(recordKey(key));
+        continue;
+      }
+      const j = valueJson(record.value);
+      json.set(record, j);
+      this.dbs.records.putSync(recordKey(key), encodeRecord(record, j));
     }
-    for (const { event, seq } of o.events) this.dbs.history.putSync(historyKey(event.revision, seq), encodeJson(event));
+    for (const { event, seq } of o.events) this.dbs.history.putSync(historyKey(event.revision, seq), encodeEvent(event, json.get(event.record)));
     for (const [name, value] of o.counters) this.dbs.meta.putSync(name, encodeU64(value));
     if (o.confState !== undefined) this.dbs.meta.putSync(META.confState, encodeJson(o.confState));
   }
