@@ -72,7 +72,7 @@ export function soakVerdict(s: SoakResult): string {
 function envLine(s: SoakResult): string {
   const e = s.env!;
   const pct = (p: number): string => `${((100 * p) / e.filePages).toFixed(0)}%`;
-  const tables = Object.entries(e.databases).map(([name, d]) => `${name} ${mb(d.pages * e.pageSize)} MB (${n0(d.entries)} entries)`).join(', ');
+  const tables = Object.entries(e.databases).map(([name, d]) => `${name} ${mb(d.pages * e.pageSize)} MB (${n0(d.entries)} ${name === 'log' ? 'chunks of entries' : 'entries'})`).join(', ');
   return `- Inside the data dir at the end: data.mdb ${mb(e.filePages * e.pageSize)} MB, ${mb(e.usedPages * e.pageSize)} MB in use (${pct(e.usedPages)}: ${tables}), ${mb(e.freePages * e.pageSize)} MB free pages (${pct(e.freePages)}); the snapshot (its file or env copy) ${mb(e.snapshotBytes)} MB.`;
 }
 
