@@ -50,7 +50,9 @@ function check(dbs: StoreDbs, log: LogState, m: Model, label: string): void {
 
 test('the chunked log reads back exactly what a model holds through appends, conflicts, compactions, resets and reopens', async () => {
   const rng = seededRng(SEED);
-  let { dir, dbs } = freshDbs();
+  const fresh = freshDbs();
+  const dir = fresh.dir;
+  let dbs = fresh.dbs;
   let log = loadLog(dbs);
   const m: Model = { offset: 0, offsetTerm: 0, entries: [] };
   let term = 1;
@@ -85,9 +87,9 @@ test('the chunked log reads back exactly what a model holds through appends, con
     check(dbs, log, m, label);
   }
   await dbs.root.close();
-  ({ dir, dbs } = { dir, dbs: openEnv(dir, ID) });
-  check(dbs, loadLog(dbs), m, `seed ${SEED}, final reopen`);
-  await dbs.root.close();
+  const reopened = openEnv(dir, ID);
+  check(reopened, loadLog(reopened), m, `seed ${SEED}, final reopen`);
+  await reopened.root.close();
 });
 
 test('entries stored one per key (before chunks) are read, truncated, compacted and appended to like chunks of one', async () => {
