@@ -41,6 +41,9 @@ export interface HousekeeperOptions {
  * transaction held the loop 40–58 ms; 5,000 took 6–16 ms in situ at 64 in flight on 3 nodes, 2,000 a third of
  * that. At 2,000 per 100 ms, 20,000 entries a second: more than a node writes. */
 const COMPACT_CHUNK = 2_000;
+/** A member snapshots every this many applied entries unless told otherwise (etcd's --snapshot-count; the
+ * benchmark gives etcd the same, bench/barn/etcd-cluster.ts). */
+export const DEFAULT_SNAPSHOT_EVERY = 50_000;
 
 export class Housekeeper {
   private lastSnapshotIndex: number;
@@ -89,7 +92,7 @@ export class Housekeeper {
       retainRevisions: this.options.retainRevisions ?? 20_000,
       appliedIndex: applied,
       lastSnapshotIndex: this.lastSnapshotIndex,
-      snapshotEvery: this.options.snapshotEvery ?? 50_000,
+      snapshotEvery: this.options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
       configChangedSinceSnapshot: this.configChangedSinceSnapshot,
       walBytes: store.walBytes,
       snapshotWalBytes: this.options.snapshotWalBytes ?? 64 * 1024 * 1024,

@@ -1,9 +1,12 @@
 // Starts etcd 3.4 (Debian's etcd-server, /usr/bin/etcd) with 1 or 3 members on loopback, fresh data dirs,
-// default durability (WAL fsync on every batch). Ready when every member's /health says true (a leader is
+// default durability (WAL fsync on every batch), and Barn's snapshot interval: `--snapshot-count` is set to
+// Barn's default (etcd 3.4's own is 100,000), so that both take snapshots at the same cadence and a measured
+// window holds one for both or for neither (docs/performance.md, stop 14). Ready when every member's /health says true (a leader is
 // elected and the member serves). Clients use the JSON gateway on the client URL (POST /v3/kv/put).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { DEFAULT_SNAPSHOT_EVERY } from '../../barn/node/housekeeper.ts';
 import { freePorts } from '../../barn/node/test-support.ts';
 import { assertAlive, spawnServer, stopServer, waitUntil, type RunningCluster, type ServerProcess } from './server-process.ts';
 
@@ -28,6 +31,7 @@ export async function startEtcd(size: number, baseDir: string): Promise<RunningC
       '--initial-advertise-peer-urls', peerUrl(i),
       '--initial-cluster', initialCluster,
       '--initial-cluster-state', 'new',
+      '--snapshot-count', String(DEFAULT_SNAPSHOT_EVERY),
       '--initial-cluster-token', clusterToken,
       '--logger', 'zap',
       '--log-level', 'warn',
