@@ -37,9 +37,10 @@ export interface HousekeeperOptions {
   readonly compactionMargin?: number;
 }
 
-/** Log entries dropped per write-back (writeBackTick): deleting the 45,000 entries behind a snapshot in one
- * transaction held the loop 40–58 ms; 5,000 took 6–16 ms in situ at 64 in flight on 3 nodes, 2,000 a third of
- * that. At 2,000 per 100 ms, 20,000 entries a second: more than a node writes. */
+/** Log entries dropped per write-back (writeBackTick). Chosen when the log held one entry per key: deleting the
+ * 45,000 entries behind a snapshot in one transaction held the loop 40–58 ms, 2,000 ~2–5 ms. The log is now in
+ * chunks of 64 (barn/storage/log-chunk.ts), so a chunk of 2,000 is ~31 deletes; not retuned since. At 2,000 per
+ * 100 ms, 20,000 entries a second: more than a node writes. */
 const COMPACT_CHUNK = 2_000;
 /** A member snapshots every this many applied entries unless told otherwise (etcd's --snapshot-count; the
  * benchmark gives etcd the same, bench/barn/etcd-cluster.ts). */

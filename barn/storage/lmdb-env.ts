@@ -13,10 +13,11 @@
 // leaves the last commit whole, as without the flag. A full disk is met as SIGBUS when a page of the hole is
 // first written (the node stops; the WAL, preallocated, still holds everything: restart when there is room).
 //
-// Memory: the env is mapped once at MAP_SIZE (address space only). lmdb-js otherwise starts with a 128 KB map and, each time the file outgrows it, maps the file
-// again at twice the size WITHOUT unmapping the old maps (they stay for lingering readers until the env
-// closes); every old map keeps the pages read through it resident, so RssFile grew to ~1.75× the file in the
-// 1,000,000-write soak (docs/performance.md). Past MAP_SIZE lmdb-js still grows the map the same way.
+// Memory: the env is mapped once at MAP_SIZE (address space only). lmdb-js otherwise starts with a 128 KB map
+// and, each time the file outgrows it, maps the file again at twice the size WITHOUT unmapping the old maps (they
+// stay for lingering readers until the env closes); every old map keeps the pages read through it resident, so
+// RssFile grew to ~1.75× the file in the 1,000,000-write soak (docs/performance.md). Past MAP_SIZE lmdb-js still
+// grows the map the same way.
 import { open } from 'lmdb';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
 import { decodeJson, encodeJson } from './codec.ts';

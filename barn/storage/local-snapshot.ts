@@ -15,10 +15,11 @@
 // recorded the store owns the directory and release does nothing. `settled` resolves when LMDB's copy has ended
 // and been published or given up, and an abandoned copy is deleted: the env must not close before (LmdbStore.close
 // awaits it).
-import { open, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
+import { fsyncDirOffLoop } from './fs-sync.ts';
 import { copyEnv, readCopiedState, type CopiedState } from './snapshot-copy.ts';
 import { LOCAL_COPY_TMP, discardLater, snapshotCopyPath } from './snapshot-file.ts';
 
@@ -104,12 +105,12 @@ export class LocalSnapshot {
       this.discard(tmp);
       throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot begun at ${this.fromIndex} copied the env at ${state.index}`, { index: this.fromIndex });
     }
-    if (!this.noSync) await syncDir(tmp); // its data.mdb's entry
+    if (!this.noSync) await fsyncDirOffLoop(tmp); // its data.mdb's entry
     this.assertNotAbandoned(tmp);
     const path = snapshotCopyPath(this.dir, state.index);
     await discardLater(path); // left by a crash (no recorded snapshot is at this new index); frees the name at once
     await rename(tmp, path);
-    if (!this.noSync) await syncDir(this.dir);
+    if (!this.noSync) await fsyncDirOffLoop(this.dir);
     this.assertNotAbandoned(path);
     this.state = { kind: 'copied', state };
     return state;
@@ -124,15 +125,5 @@ export class LocalSnapshot {
 
   private discard(path: string): void {
     this.discarding = Promise.all([this.discarding, discardLater(path)]).then(() => undefined);
-  }
-}
-
-/** fsync of a directory (its entries), on libuv's pool. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

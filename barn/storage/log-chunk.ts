@@ -5,7 +5,7 @@
 // Value (big-endian): [0] CHUNK_FORMAT = 2   [1..5) count u32   then per entry [len u32][entry, codec.ts format 1].
 // A value whose first byte is 1 is a single entry as written before chunks (codec.ts): a chunk of one. Pure.
 import type { Entry } from '../raft/types.ts';
-import { decodeEntry, decodeEntryTerm, ENTRY_FORMAT, ENTRY_HEADER_BYTES, encodedEntrySize, encodeEntry } from './codec.ts';
+import { decodeEntry, ENTRY_FORMAT, ENTRY_HEADER_BYTES, encodedEntrySize, encodeEntry } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 
 export const CHUNK_FORMAT = 2;
@@ -84,16 +84,6 @@ export function decodeChunk(buf: Uint8Array, key: number, lo = key, hi = Number.
   forEachRaw(buf, key, (raw, index) => {
     if (index >= hi) return false;
     if (index >= lo) out.push(decodeEntry(raw, index));
-    return true;
-  });
-  return out;
-}
-
-/** The terms of a stored value's entries, in order. */
-export function chunkTerms(buf: Uint8Array, key: number): number[] {
-  const out: number[] = [];
-  forEachRaw(buf, key, (raw, index) => {
-    out.push(decodeEntryTerm(raw, index));
     return true;
   });
   return out;

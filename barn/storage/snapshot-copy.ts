@@ -9,12 +9,12 @@
 // snapshot does not need (a larger file than the encoded form). Raft's snapshot bytes stay the NDJSON of
 // barn/state/snapshot.ts: a follower is sent, and a restore reads, the copy encoded on demand (encodeEnvCopy).
 import { mkdirSync, rmSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import type { ConfState, SnapshotMetadata } from '../raft/types.ts';
 import { encodeSnapshot, type EventJsonReader } from '../state/snapshot.ts';
 import { decodeJson, decodeU64 } from './codec.ts';
+import { fdatasyncFileOffLoop } from './fs-sync.ts';
 import { META, WriteGate, openEnvCopy, type StoreDbs } from './lmdb-env.ts';
 import { LmdbKvReader } from './lmdb-kv-tables.ts';
 import { EMPTY_SNAPSHOT_META } from './store-checks.ts';
@@ -32,14 +32,7 @@ export async function copyEnv(root: RootDatabase, into: string, noSync: boolean)
   mkdirSync(into);
   try {
     await root.backup(into, true);
-    if (!noSync) {
-      const file = await openFile(join(into, 'data.mdb'), 'r+');
-      try {
-        await file.datasync();
-      } finally {
-        await file.close();
-      }
-    }
+    if (!noSync) await fdatasyncFileOffLoop(join(into, 'data.mdb'));
   } catch (e) {
     rmSync(into, { recursive: true, force: true });
     throw e;
