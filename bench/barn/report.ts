@@ -39,9 +39,9 @@ export function soakTable(s: SoakResult, points = 12): string {
 
 /** Bounded = the median allocated size in the last third of the run is within 10% of the median before it
  * (after the first sixth, where the dir fills up). The size is a sawtooth: WAL segments grow and are rotated
- * away at each snapshot, and for a moment the new snapshot (file or env copy) and the old segments and snapshot are
- * all there (spikes of 15–50 MB). Samples are a second apart, so a spike shows in some windows and not in others: comparing maxima
- * called the sawtooth "growing" whenever a sampled spike fell into the last third (stop 11, twice in stop 12).
+ * away at each snapshot, and for a moment the new snapshot (file or env copy) and the old segments and snapshot
+ * are all there (spikes of 15–50 MB). Samples are a second apart, so a spike shows in some windows and not in
+ * others: comparing maxima called the sawtooth "growing" whenever a sampled spike fell into the last third (stop 11, twice in stop 12).
  * A dir that keeps growing raises its median; a spike does not. The maxima are reported beside it. */
 export function soakBounded(s: SoakResult): { bounded: boolean; earlierMedian: number; lastThirdMedian: number; earlierMax: number; lastThirdMax: number } {
   const n = s.samples.length;
