@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { RootDatabase } from 'lmdb';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { fsyncDirOffLoop } from './fs-sync.ts';
-import { copyEnv, readCopiedState, type CopiedState } from './snapshot-copy.ts';
+import { cacheCopyIndexPages, copyEnv, readCopiedState, type CopiedState } from './snapshot-copy.ts';
 import { LOCAL_COPY_TMP, discardLater, snapshotCopyPath } from './snapshot-file.ts';
 
 type State = { readonly kind: 'copying' } | { readonly kind: 'copied'; readonly state: CopiedState } | { readonly kind: 'recorded' } | { readonly kind: 'abandoned' };
@@ -96,11 +96,11 @@ export class LocalSnapshot {
     if (was.kind === 'copied') this.discard(snapshotCopyPath(this.dir, was.state.index));
   }
 
-  /** The copy has ended: its state (read from it only if the env was written meanwhile), made durable and
-   * renamed to its index's name, all off the event loop but the read. */
+  /** The copy has ended: its state (read from it only if the env was written meanwhile, its pages cached first),
+   * made durable and renamed to its index's name, all off the event loop but the read. */
   private async publish(tmp: string): Promise<CopiedState> {
     this.assertNotAbandoned(tmp);
-    const state = this.unchanged() ? this.begun : readCopiedState(tmp);
+    const state = this.unchanged() ? this.begun : await this.readCopy(tmp);
     if (state.index < this.fromIndex) {
       this.discard(tmp);
       throw storageError(STORAGE_ERRORS.SNAPSHOT_INVALID, `a snapshot begun at ${this.fromIndex} copied the env at ${state.index}`, { index: this.fromIndex });
@@ -114,6 +114,12 @@ export class LocalSnapshot {
     this.assertNotAbandoned(path);
     this.state = { kind: 'copied', state };
     return state;
+  }
+
+  private async readCopy(tmp: string): Promise<CopiedState> {
+    await cacheCopyIndexPages(tmp);
+    this.assertNotAbandoned(tmp);
+    return readCopiedState(tmp);
   }
 
   /** Once abandoned: deletes `path` (the copy, under whichever name it has) and fails with SNAPSHOT_ABANDONED. */
