@@ -18,7 +18,7 @@ import type { Command } from '../state/commands.ts';
 import { STORAGE_ERRORS } from '../storage/errors.ts';
 import type { LocalSnapshot } from '../storage/local-snapshot.ts';
 import type { LmdbStore } from '../storage/lmdb-store.ts';
-import { housekeeping } from './housekeeping.ts';
+import { housekeeping, snapshotPhase } from './housekeeping.ts';
 
 export interface HousekeeperHost {
   readonly store: LmdbStore;
@@ -60,6 +60,8 @@ export class Housekeeper {
   /** A write-back tick found a write prepared (a flush in flight on libuv's pool, as a lone member under load
    * does for most Readys): its chunk is compacted at the end of the next loop pass instead of never. */
   private compactDue = false;
+  /** snapshotPhase under the current configuration; undefined once it may have changed (looked up again). */
+  private phase: number | undefined;
 
   constructor(private readonly host: HousekeeperHost, private readonly options: HousekeeperOptions) {
     this.lastSnapshotIndex = host.store.snapshotMetadata().index;
@@ -67,12 +69,14 @@ export class Housekeeper {
 
   configChanged(): void {
     this.configChangedSinceSnapshot = true;
+    this.phase = undefined;
   }
 
   /** A snapshot from the leader was installed at `index`: it supersedes one being written (given up at once,
    * so its pinned read transaction does not hold the env's old pages while the new state is written). */
   snapshotInstalled(index: number): void {
     this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, index);
+    this.phase = undefined; // it brought its configuration
     if (this.taking !== undefined && this.taking.local.fromIndex <= index) {
       this.taking.local.release(); // its copy is removed when it ends (SNAPSHOT_ABANDONED, not a failure)
       this.taking = undefined;
@@ -85,6 +89,9 @@ export class Housekeeper {
     const { store } = this.host;
     const kv = store.kv;
     const applied = kv.appliedIndex();
+    const snapshotEvery = this.options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    // initialState's configuration is the one as of the applied index (or of the snapshot, before any change)
+    this.phase ??= snapshotPhase(store.nodeId, store.initialState().confState, snapshotEvery);
     const plan = housekeeping({
       isLeader: this.host.isLeader(),
       revision: kv.revision(),
@@ -93,7 +100,8 @@ export class Housekeeper {
       retainRevisions: this.options.retainRevisions ?? 20_000,
       appliedIndex: applied,
       lastSnapshotIndex: this.lastSnapshotIndex,
-      snapshotEvery: this.options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY,
+      snapshotEvery,
+      snapshotPhase: this.phase,
       configChangedSinceSnapshot: this.configChangedSinceSnapshot,
       walBytes: store.walBytes,
       snapshotWalBytes: this.options.snapshotWalBytes ?? 64 * 1024 * 1024,

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { housekeeping, type HousekeepingInput } from './housekeeping.ts';
+import { housekeeping, snapshotPhase, type HousekeepingInput } from './housekeeping.ts';
 
 const base: HousekeepingInput = {
   isLeader: true, revision: 50_000, compactedRevision: 0, lastCompactionCheck: 49_500, retainRevisions: 20_000,
-  appliedIndex: 60_000, lastSnapshotIndex: 50_000, snapshotEvery: 50_000, configChangedSinceSnapshot: false,
+  appliedIndex: 60_000, lastSnapshotIndex: 50_000, snapshotEvery: 50_000, snapshotPhase: 0, configChangedSinceSnapshot: false,
   walBytes: 1_000_000, snapshotWalBytes: 64 * 1024 * 1024,
 };
 
@@ -28,4 +28,25 @@ test('a write-ahead log segment past snapshotWalBytes calls for a snapshot (larg
   assert.equal(housekeeping({ ...base, walBytes: 64 * 1024 * 1024 }).snapshot, true);
   assert.equal(housekeeping({ ...base, walBytes: 64 * 1024 * 1024 - 1 }).snapshot, false);
   assert.equal(housekeeping({ ...base, walBytes: 1e9, appliedIndex: 50_000 }).snapshot, false, 'nothing applied since the last snapshot');
+});
+
+test('members snapshot at their own phase of every snapshotEvery entries, kept after a snapshot that came off it', () => {
+  const at = (snapshotPhase: number, lastSnapshotIndex: number, appliedIndex: number): boolean => housekeeping({ ...base, snapshotPhase, lastSnapshotIndex, appliedIndex }).snapshot;
+  assert.equal(at(16_666, 0, 16_665), false);
+  assert.equal(at(16_666, 0, 16_666), true, 'the first snapshot at the phase');
+  assert.equal(at(16_666, 16_666, 66_665), false);
+  assert.equal(at(16_666, 16_666, 66_666), true, 'then every snapshotEvery');
+  assert.equal(at(16_666, 70_000, 116_665), false, 'a snapshot installed off the phase (70,000): the next one is back on it');
+  assert.equal(at(16_666, 70_000, 116_666), true);
+  assert.equal(at(0, 0, 49_999), false);
+  assert.equal(at(0, 0, 50_000), true, 'phase 0 is every snapshotEvery from the start');
+});
+
+test('a snapshot phase spreads the configuration’s members evenly by their sorted ids; a lone member, or one not in it, has phase 0', () => {
+  const conf = (voters: string[], learners: string[] = []) => ({ voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false });
+  assert.deepEqual(['n1', 'n2', 'n3'].map((id) => snapshotPhase(id, conf(['n3', 'n1', 'n2']), 50_000)), [0, 16_666, 33_333]);
+  assert.deepEqual(['a', 'b', 'c', 'd'].map((id) => snapshotPhase(id, conf(['a', 'c'], ['b', 'd']), 50_000)), [0, 12_500, 25_000, 37_500], 'learners count');
+  assert.equal(snapshotPhase('n1', conf(['n1']), 50_000), 0);
+  assert.equal(snapshotPhase('x', conf(['n1', 'n2']), 50_000), 0);
+  assert.equal(snapshotPhase('n2', { ...conf(['n1', 'n2']), votersOutgoing: ['n1', 'n2', 'n3'] }, 60_000), 20_000, 'a joint configuration counts both halves');
 });

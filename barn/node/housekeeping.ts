@@ -3,11 +3,14 @@
 //     at every 1,000 revisions), keeping the last retainRevisions. Every member deletes the dropped events in one
 //     write-back, ~4 µs each: dropping 20,000 at once (the rule was 2 × retainRevisions) stopped all members
 //     together for 76–96 ms; a quarter of the default, 5,000, takes ~20 ms (docs/performance.md).
-//   - Every node snapshots its state machine every snapshotEvery applied entries, when its write-ahead log
+//   - Every node snapshots its state machine every snapshotEvery applied entries (at its own phase: see
+//     snapshotPhase), when its write-ahead log
 //     segment has grown past snapshotWalBytes (a snapshot starts a new segment: large values must not make a
 //     segment that takes long, or too much memory, to read at the next start), and at once after a
 //     membership change (a member it added can only install a snapshot whose configuration includes it), then
 //     compacts its log to compactionMargin entries behind the snapshot.
+import type { ConfState } from '../raft/types.ts';
+
 export interface HousekeepingInput {
   readonly isLeader: boolean;
   readonly revision: number;
@@ -18,6 +21,8 @@ export interface HousekeepingInput {
   readonly appliedIndex: number;
   readonly lastSnapshotIndex: number;
   readonly snapshotEvery: number;
+  /** This member snapshots when its applied index passes snapshotPhase + k × snapshotEvery (snapshotPhase()). */
+  readonly snapshotPhase: number;
   readonly configChangedSinceSnapshot: boolean;
   /** Bytes in the current WAL segment, and the size that calls for a snapshot. */
   readonly walBytes: number;
@@ -47,7 +52,20 @@ export function housekeeping(i: HousekeepingInput): Housekeeping {
     lastCompactionCheck = i.revision;
     if (i.isLeader && i.revision - i.compactedRevision > i.retainRevisions + compactionSlack(i.retainRevisions)) compactTo = i.revision - i.retainRevisions;
   }
-  const due = i.appliedIndex - i.lastSnapshotIndex >= i.snapshotEvery || i.configChangedSinceSnapshot || i.walBytes >= i.snapshotWalBytes;
+  const stretch = (index: number): number => Math.floor((index - i.snapshotPhase) / i.snapshotEvery);
+  const due = stretch(i.appliedIndex) > stretch(i.lastSnapshotIndex) || i.configChangedSinceSnapshot || i.walBytes >= i.snapshotWalBytes;
   const snapshot = i.appliedIndex > i.lastSnapshotIndex && due;
   return { ...(compactTo === undefined ? {} : { compactTo }), lastCompactionCheck, snapshot };
+}
+
+/** Where in every snapshotEvery entries `nodeId` snapshots: members spread evenly by their rank in the
+ * configuration (sorted ids), so that they do not all snapshot at the same applied index. A snapshot copies
+ * the env (~40 MB at the default interval) and slows its member's loop meanwhile; on one machine three members
+ * copying at once made every loop and the disk slow together for ~0.5 s, and the requests of that spell were
+ * most of the 3-node p99 (docs/performance.md, stop 15). Staggered, while one member copies the two others
+ * are a quorum that is not slowed by it. A lone member's phase is 0; a member not in the configuration gets 0. */
+export function snapshotPhase(nodeId: string, conf: ConfState, snapshotEvery: number): number {
+  const members = [...new Set([...conf.voters, ...conf.learners, ...conf.votersOutgoing, ...conf.learnersNext])].sort();
+  const rank = members.indexOf(nodeId);
+  return rank <= 0 ? 0 : Math.floor((rank * snapshotEvery) / members.length);
 }
