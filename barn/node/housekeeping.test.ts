@@ -8,12 +8,14 @@ const base: HousekeepingInput = {
   walBytes: 1_000_000, snapshotWalBytes: 64 * 1024 * 1024,
 };
 
-test('the leader proposes compaction to the last retainRevisions once history exceeds that by a quarter, looking every 1,000 revisions', () => {
+test('the leader proposes compaction to the last retainRevisions once history exceeds that by a twentieth, looking every 1,000 revisions', () => {
   assert.deepEqual(housekeeping(base), { lastCompactionCheck: 49_500, snapshot: false }, 'looked 500 revisions ago: not yet');
   assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false });
-  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 24_999 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false }, '25,001 revisions kept: past 20,000 + 5,000');
-  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 25_000 }), { lastCompactionCheck: 50_000, snapshot: false }, '25,000 revisions kept: within 20,000 + 5,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 28_999 }), { compactTo: 30_000, lastCompactionCheck: 50_000, snapshot: false }, '21,001 revisions kept: past 20,000 + 1,000');
+  assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, compactedRevision: 29_000 }), { lastCompactionCheck: 50_000, snapshot: false }, '21,000 revisions kept: within 20,000 + 1,000');
   assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, retainRevisions: 100, compactedRevision: 48_899 }), { compactTo: 49_900, lastCompactionCheck: 50_000, snapshot: false }, 'a small retention waits at least one check interval: 1,101 > 100 + 1,000');
+  assert.deepEqual(housekeeping({ ...base, revision: 200_000, lastCompactionCheck: 199_000, retainRevisions: 100_000, compactedRevision: 94_999 }), { compactTo: 100_000, lastCompactionCheck: 200_000, snapshot: false }, 'a large retention waits a twentieth of it: 105,001 > 100,000 + 5,000');
+  assert.deepEqual(housekeeping({ ...base, revision: 200_000, lastCompactionCheck: 199_000, retainRevisions: 100_000, compactedRevision: 95_000 }), { lastCompactionCheck: 200_000, snapshot: false }, '105,000 is within 100,000 + 5,000');
   assert.deepEqual(housekeeping({ ...base, lastCompactionCheck: 49_000, isLeader: false }), { lastCompactionCheck: 50_000, snapshot: false }, 'followers never propose');
 });
 
