@@ -23,12 +23,17 @@ export function encodedEntrySize(entry: Entry): number {
 
 export function encodeEntry(entry: Entry): Buffer {
   const out = Buffer.allocUnsafe(encodedEntrySize(entry));
-  out[0] = ENTRY_FORMAT;
-  out[1] = TYPE_CODES[entry.type];
-  writeU64(out, 2, entry.term);
-  writeU64(out, 10, entry.index);
-  out.set(entry.data, ENTRY_HEADER_BYTES);
+  writeEntry(out, 0, entry);
   return out;
+}
+
+/** Writes the entry's stored value (encodedEntrySize bytes) into `out` at `at`. */
+export function writeEntry(out: Buffer, at: number, entry: Entry): void {
+  out[at] = ENTRY_FORMAT;
+  out[at + 1] = TYPE_CODES[entry.type];
+  writeU64(out, at + 2, entry.term);
+  writeU64(out, at + 10, entry.index);
+  out.set(entry.data, at + ENTRY_HEADER_BYTES);
 }
 
 /** Decodes a stored entry; `expectedIndex` is the key it was found under. The data is copied (the input

@@ -5,7 +5,7 @@
 // Value (big-endian): [0] CHUNK_FORMAT = 2   [1..5) count u32   then per entry [len u32][entry, codec.ts format 1].
 // A value whose first byte is 1 is a single entry as written before chunks (codec.ts): a chunk of one. Pure.
 import type { Entry } from '../raft/types.ts';
-import { decodeEntry, ENTRY_FORMAT, ENTRY_HEADER_BYTES, encodedEntrySize, encodeEntry } from './codec.ts';
+import { decodeEntry, ENTRY_FORMAT, ENTRY_HEADER_BYTES, encodedEntrySize, writeEntry } from './codec.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 
 export const CHUNK_FORMAT = 2;
@@ -42,10 +42,10 @@ export function encodeChunk(entries: readonly Entry[]): Buffer {
   out.writeUInt32BE(entries.length, 1);
   let at = CHUNK_HEADER_BYTES;
   for (const e of entries) {
-    const encoded = encodeEntry(e);
-    out.writeUInt32BE(encoded.length, at);
-    out.set(encoded, at + 4);
-    at += 4 + encoded.length;
+    const size = encodedEntrySize(e);
+    out.writeUInt32BE(size, at);
+    writeEntry(out, at + 4, e); // in place: no buffer per entry on the write-back's path
+    at += 4 + size;
   }
   return out;
 }

@@ -41,8 +41,8 @@ export async function copyEnv(root: RootDatabase, into: string, noSync: boolean)
 }
 
 /** Bytes of a copy's head and tail that `readCopiedState` reads (see `cacheCopyIndexPages`). */
-export const COPY_HEAD_BYTES = 8 * 1024;
-export const COPY_TAIL_BYTES = 64 * 1024;
+const COPY_HEAD_BYTES = 8 * 1024;
+const COPY_TAIL_BYTES = 64 * 1024;
 
 /** Reads the pages `readCopiedState` looks at into the page cache, on libuv's pool, so that its read on the event
  * loop does not wait for the disk. LMDB writes a copy with O_DIRECT, so none of it is cached: the lookup's page
