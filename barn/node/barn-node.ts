@@ -260,11 +260,14 @@ export class BarnNode implements BarnService {
   private schedule(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.stopped) this.processReady();
-    });
+    setImmediate(this.onScheduled);
   }
+
+  /** schedule()'s callback, made once (one closure less per message, proposal and tick). */
+  private readonly onScheduled = (): void => {
+    this.scheduled = false;
+    if (!this.stopped) this.processReady();
+  };
 
   /** See early-send.ts: a leader's appends leave before the write only if they promise nothing undurable. */
   private promisesOnlyDurable(rd: Ready): boolean {

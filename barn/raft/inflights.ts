@@ -1,13 +1,13 @@
 // Inflights: the append messages sent to one follower in replicate state and not yet acknowledged, as a FIFO
 // of (last index, bytes). The leader stops sending when `maxMsgs` messages or `maxBytes` bytes are in
 // flight; an acknowledgement of index i frees every message whose last index is ≤ i.
-export interface Inflight {
-  readonly index: number;
-  readonly bytes: number;
-}
-
 export class Inflights {
-  private queue: Inflight[] = [];
+  // The FIFO is [head, indexes.length) of two parallel arrays: adding and freeing allocate nothing per message
+  // (a leader adds one per append and frees on every acknowledgement); the freed prefix is dropped once it
+  // is at least half of the arrays.
+  private indexes: number[] = [];
+  private sizes: number[] = [];
+  private head = 0;
   private totalBytes = 0;
 
   constructor(
@@ -18,32 +18,41 @@ export class Inflights {
 
   clone(): Inflights {
     const c = new Inflights(this.maxMsgs, this.maxBytes);
-    c.queue = [...this.queue];
+    c.indexes = this.indexes.slice(this.head);
+    c.sizes = this.sizes.slice(this.head);
     c.totalBytes = this.totalBytes;
     return c;
   }
 
   /** Indexes must be added in increasing order (the order messages are sent). */
   add(index: number, bytes: number): void {
-    this.queue.push({ index, bytes });
+    this.indexes.push(index);
+    this.sizes.push(bytes);
     this.totalBytes += bytes;
   }
 
   freeLE(to: number): void {
-    let n = 0;
-    while (n < this.queue.length && (this.queue[n] as Inflight).index <= to) {
-      this.totalBytes -= (this.queue[n] as Inflight).bytes;
-      n++;
+    const end = this.indexes.length;
+    let h = this.head;
+    while (h < end && (this.indexes[h] as number) <= to) {
+      this.totalBytes -= this.sizes[h] as number;
+      h++;
     }
-    if (n > 0) this.queue = this.queue.slice(n);
+    if (h === end) return this.reset();
+    this.head = h;
+    if (h >= 64 && h * 2 >= end) {
+      this.indexes = this.indexes.slice(h);
+      this.sizes = this.sizes.slice(h);
+      this.head = 0;
+    }
   }
 
   full(): boolean {
-    return this.queue.length >= this.maxMsgs || (this.maxBytes > 0 && this.totalBytes >= this.maxBytes);
+    return this.count() >= this.maxMsgs || (this.maxBytes > 0 && this.totalBytes >= this.maxBytes);
   }
 
   count(): number {
-    return this.queue.length;
+    return this.indexes.length - this.head;
   }
 
   bytes(): number {
@@ -51,7 +60,9 @@ export class Inflights {
   }
 
   reset(): void {
-    this.queue = [];
+    this.indexes.length = 0;
+    this.sizes.length = 0;
+    this.head = 0;
     this.totalBytes = 0;
   }
 }

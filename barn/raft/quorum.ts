@@ -18,9 +18,19 @@ export interface JointConfig {
 export function majorityCommittedIndex(voters: MajorityConfig, acked: (id: NodeId) => number | undefined): number {
   const n = voters.size;
   if (n === 0) return Number.POSITIVE_INFINITY;
+  // Insertion sort, descending: a handful of voters, and no comparator closure or sort state per call (the
+  // leader asks after every acknowledgement).
   const indexes: number[] = [];
-  for (const id of voters) indexes.push(acked(id) ?? 0);
-  indexes.sort((a, b) => b - a);
+  for (const id of voters) {
+    const v = acked(id) ?? 0;
+    let i = indexes.length;
+    indexes.push(v);
+    while (i > 0 && (indexes[i - 1] as number) < v) {
+      indexes[i] = indexes[i - 1] as number;
+      i--;
+    }
+    indexes[i] = v;
+  }
   return indexes[Math.floor(n / 2)] as number;
 }
 

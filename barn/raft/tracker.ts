@@ -60,6 +60,7 @@ export class ProgressTracker {
   config: TrackerConfig = emptyTrackerConfig();
   progress: ProgressMap = new Map();
   votes = new Map<NodeId, boolean>();
+  private sortedIds: readonly NodeId[] = [];
 
   constructor(
     readonly maxInflight: number,
@@ -89,7 +90,18 @@ export class ProgressTracker {
 
   /** Visits every member's Progress in sorted id order. */
   visit(fn: (id: NodeId, pr: Progress) => void): void {
-    for (const id of [...this.progress.keys()].sort(compareIds)) fn(id, this.progress.get(id) as Progress);
+    for (const id of this.sortedProgressIds()) fn(id, this.progress.get(id) as Progress);
+  }
+
+  /** The ids of `progress`, sorted; kept while `progress` holds the same ids (a leader visits it for every
+   * append it broadcasts, so the sort is not redone per proposal). */
+  private sortedProgressIds(): readonly NodeId[] {
+    const cached = this.sortedIds;
+    let same = cached.length === this.progress.size;
+    for (let i = 0; same && i < cached.length; i++) same = this.progress.has(cached[i] as NodeId);
+    if (same) return cached;
+    this.sortedIds = [...this.progress.keys()].sort(compareIds);
+    return this.sortedIds;
   }
 
   voterIds(): NodeId[] {
