@@ -53,10 +53,14 @@ export function housekeeping(i: HousekeepingInput): Housekeeping {
     lastCompactionCheck = i.revision;
     if (i.isLeader && i.revision - i.compactedRevision > i.retainRevisions + compactionSlack(i.retainRevisions)) compactTo = i.revision - i.retainRevisions;
   }
-  const stretch = (index: number): number => Math.floor((index - i.snapshotPhase) / i.snapshotEvery);
-  const due = stretch(i.appliedIndex) > stretch(i.lastSnapshotIndex) || i.configChangedSinceSnapshot || i.walBytes >= i.snapshotWalBytes;
+  const due = stretch(i.appliedIndex, i) > stretch(i.lastSnapshotIndex, i) || i.configChangedSinceSnapshot || i.walBytes >= i.snapshotWalBytes;
   const snapshot = i.appliedIndex > i.lastSnapshotIndex && due;
-  return { ...(compactTo === undefined ? {} : { compactTo }), lastCompactionCheck, snapshot };
+  return compactTo === undefined ? { lastCompactionCheck, snapshot } : { compactTo, lastCompactionCheck, snapshot };
+}
+
+/** Which stretch of snapshotEvery entries (counted from the member's phase) `index` is in. */
+function stretch(index: number, i: HousekeepingInput): number {
+  return Math.floor((index - i.snapshotPhase) / i.snapshotEvery);
 }
 
 /** Where in every snapshotEvery entries `nodeId` snapshots: members spread evenly by their rank in the

@@ -26,7 +26,7 @@ import { bcastAppend, stepLeader } from './raft-leader.ts';
 import { ReadOnly } from './read-only.ts';
 import { msgName } from './describe.ts';
 import { ProgressTracker } from './tracker.ts';
-import { NONE, message } from './types.ts';
+import { NONE, message, messageFrom } from './types.ts';
 import type { Entry, HardState, Message, MessageType, NodeId, ReadState, SoftState } from './types.ts';
 
 export type Role = SoftState['role'];
@@ -120,14 +120,15 @@ export class Raft {
    * proposals and read-index requests carry none (they are forwarded like local messages); everything else
    * is stamped with the current term. */
   send(partial: Partial<Message> & Pick<Message, 'type' | 'to'>): void {
-    const m = message({ ...partial, from: partial.from === undefined || partial.from === NONE ? this.id : partial.from });
-    if (isVoteTraffic(m.type)) {
-      if (m.term === 0) throw invariant(`term should be set when sending ${m.type}`);
-      this.msgs.push(m);
+    const from = partial.from === undefined || partial.from === NONE ? this.id : partial.from;
+    const term = partial.term ?? 0;
+    if (isVoteTraffic(partial.type)) {
+      if (term === 0) throw invariant(`term should be set when sending ${partial.type}`);
+      this.msgs.push(messageFrom(partial, from, term));
       return;
     }
-    if (m.term !== 0) throw invariant(`term should not be set when sending ${m.type} (was ${m.term})`);
-    this.msgs.push(m.type === 'prop' || m.type === 'read-index' ? m : { ...m, term: this.term });
+    if (term !== 0) throw invariant(`term should not be set when sending ${partial.type} (was ${term})`);
+    this.msgs.push(messageFrom(partial, from, partial.type === 'prop' || partial.type === 'read-index' ? 0 : this.term));
   }
 
   // ---- time -----------------------------------------------------------------------------------------

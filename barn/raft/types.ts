@@ -129,5 +129,26 @@ export interface Ready {
 }
 
 export function message(partial: Partial<Message> & Pick<Message, 'type' | 'from' | 'to'>): Message {
-  return { term: 0, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0, context: '', ...partial };
+  return messageFrom(partial, partial.from, partial.term ?? 0);
+}
+
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+
+/** A message with every field set (absent ones at their zero values) and `from` and `term` as given: one
+ * object of one shape, built without spreads (the core sends several per write). */
+export function messageFrom(p: Partial<Message> & Pick<Message, 'type' | 'to'>, from: NodeId, term: number): Message {
+  const m: Message = {
+    type: p.type,
+    from,
+    to: p.to,
+    term,
+    logTerm: p.logTerm ?? 0,
+    index: p.index ?? 0,
+    entries: p.entries ?? NO_ENTRIES,
+    commit: p.commit ?? 0,
+    reject: p.reject ?? false,
+    rejectHint: p.rejectHint ?? 0,
+    context: p.context ?? '',
+  };
+  return p.snapshot === undefined ? m : { ...m, snapshot: p.snapshot };
 }

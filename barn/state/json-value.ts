@@ -28,12 +28,36 @@ export function jsonOrder(a: unknown, b: unknown): number | undefined {
 
 /** Bytes of the value's JSON text in UTF-8; undefined when the value has none (undefined, a bigint, a cycle). */
 export function encodedSize(value: unknown): number | undefined {
+  if (typeof value === 'string') return jsonStringBytes(value);
   try {
     const text = JSON.stringify(value) as string | undefined;
     return text === undefined ? undefined : Buffer.byteLength(text, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** Bytes of JSON.stringify(text) in UTF-8, counted without building it (a put's value is measured on every
+ * member): quotes; `"` and `\\` and the short escapes (\b \t \n \f \r) 2 bytes; other controls and lone
+ * surrogates 6 (\uXXXX, as JSON.stringify writes them); a surrogate pair 4; otherwise UTF-8's 1 to 3. */
+export function jsonStringBytes(text: string): number {
+  let n = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) n += c === 0x08 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? 2 : 6;
+    else if (c === 0x22 || c === 0x5c) n += 2;
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 6;
+    } else if (c >= 0xdc00 && c <= 0xdfff) n += 6;
+    else n += 3;
+  }
+  return n;
 }
 
 /** True when arrays/objects nest deeper than `max` levels (a scalar is depth 0). Stops early: bounded recursion. */

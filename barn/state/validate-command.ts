@@ -36,11 +36,11 @@ function checkWrite(input: Fields, topLevel: boolean): Checked<Command & Op> {
   if (type === 'delete-range') {
     const prefix = input['prefix'];
     if (prefix === '') return stateError('BARN_INVALID_KEY', 'delete-range.prefix must not be empty');
-    const bad = checkKey(prefix, 'delete-range.prefix');
+    const bad = checkKey(prefix, 'delete-range.prefix', '');
     return bad ?? ok({ type, prefix: prefix as string });
   }
   if (type !== 'put' && type !== 'delete') return invalid(`unknown op type ${JSON.stringify(type)} (put, delete, delete-range)`);
-  const bad = checkKey(input['key'], `${type}.key`);
+  const bad = checkKey(input['key'], type, '.key');
   if (bad) return bad;
   const key = input['key'] as string;
   const ifRevision = input['ifRevision'];
@@ -50,7 +50,7 @@ function checkWrite(input: Fields, topLevel: boolean): Checked<Command & Op> {
   }
   const cond = ifRevision === undefined ? {} : { ifRevision };
   if (type === 'delete') return ok({ type, key, ...cond });
-  const badValue = checkValue(input, `put ${JSON.stringify(key)}`);
+  const badValue = checkValue(input, 'put', key);
   return badValue ?? ok({ type, key, value: input['value'], ...cond });
 }
 
@@ -86,7 +86,7 @@ function checkTxn(input: Fields): Checked<Command> {
 
 function checkCompare(input: unknown): Checked<Compare> {
   if (!isObject(input)) return invalid('txn.compare entries must be objects');
-  const bad = checkKey(input['key'], 'compare.key');
+  const bad = checkKey(input['key'], 'compare.key', '');
   if (bad) return bad;
   const key = input['key'] as string;
   const target = input['target'];
@@ -101,7 +101,7 @@ function checkCompare(input: unknown): Checked<Compare> {
       const op = input['op'];
       if (typeof op !== 'string' || !COMPARE_OPS.includes(op)) return invalid(`compare.op must be one of ${COMPARE_OPS.join(' ')}`);
       if (target === 'value') {
-        const badValue = checkValue(input, `compare on ${JSON.stringify(key)}`);
+        const badValue = checkValue(input, 'compare on', key);
         return badValue ?? ok({ key, target, op: op as CompareOp, value: input['value'] });
       }
       const value = input['value'];
@@ -138,20 +138,26 @@ function findDuplicateWrite(ops: readonly Op[]): string | undefined {
   return undefined;
 }
 
-function checkKey(key: unknown, what: string): StateError | undefined {
-  if (typeof key !== 'string' || key === '') return stateError('BARN_INVALID_KEY', `${what} must be a non-empty string`);
-  if (!isWellFormed(key)) return stateError('BARN_INVALID_KEY', `${what} contains a lone surrogate (not encodable as UTF-8)`);
+// The field named in an error is `${what}${suffix}` (and a value's `${what} ${JSON.stringify(key)}`), built only
+// when there is an error: every command is checked on every member, and valid ones are the rule.
+function checkKey(key: unknown, what: string, suffix: string): StateError | undefined {
+  if (typeof key !== 'string' || key === '') return stateError('BARN_INVALID_KEY', `${what}${suffix} must be a non-empty string`);
+  if (!isWellFormed(key)) return stateError('BARN_INVALID_KEY', `${what}${suffix} contains a lone surrogate (not encodable as UTF-8)`);
   const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_KEY_BYTES) return stateError('BARN_KEY_TOO_LARGE', `${what} is ${bytes} bytes; the limit is ${MAX_KEY_BYTES}`);
+  if (bytes > MAX_KEY_BYTES) return stateError('BARN_KEY_TOO_LARGE', `${what}${suffix} is ${bytes} bytes; the limit is ${MAX_KEY_BYTES}`);
   return undefined;
 }
 
-function checkValue(input: Fields, what: string): StateError | undefined {
-  if (!Object.hasOwn(input, 'value')) return invalid(`${what} has no value`);
+function valueWhat(verb: string, key: string): string {
+  return `${verb} ${JSON.stringify(key)}`;
+}
+
+function checkValue(input: Fields, verb: string, key: string): StateError | undefined {
+  if (!Object.hasOwn(input, 'value')) return invalid(`${valueWhat(verb, key)} has no value`);
   const size = encodedSize(input['value']);
-  if (size === undefined) return invalid(`${what}: value is not JSON`);
-  if (size > MAX_VALUE_BYTES) return stateError('BARN_VALUE_TOO_LARGE', `${what}: value is ${size} bytes; the limit is ${MAX_VALUE_BYTES}`);
-  if (nestsDeeperThan(input['value'], MAX_VALUE_DEPTH)) return invalid(`${what}: value nests deeper than ${MAX_VALUE_DEPTH} levels`);
+  if (size === undefined) return invalid(`${valueWhat(verb, key)}: value is not JSON`);
+  if (size > MAX_VALUE_BYTES) return stateError('BARN_VALUE_TOO_LARGE', `${valueWhat(verb, key)}: value is ${size} bytes; the limit is ${MAX_VALUE_BYTES}`);
+  if (nestsDeeperThan(input['value'], MAX_VALUE_DEPTH)) return invalid(`${valueWhat(verb, key)}: value nests deeper than ${MAX_VALUE_DEPTH} levels`);
   return undefined;
 }
 

@@ -26,6 +26,8 @@ interface Peer {
   readonly stream: PeerStream;
   readonly snapshots: Message[];
   sendingSnapshot: boolean;
+  /** The messages of the send() being grouped (empty between sends). */
+  readonly batch: Message[];
 }
 
 export class PeerTransport {
@@ -56,13 +58,15 @@ export class PeerTransport {
         maxBufferedBytes: this.options.maxBufferedBytes ?? 64 * 1024 * 1024,
         onDown: () => this.options.onUnreachable(id),
       });
-      this.peers.set(id, { url, stream, snapshots: [], sendingSnapshot: false });
+      this.peers.set(id, { url, stream, snapshots: [], sendingSnapshot: false, batch: [] });
     }
   }
 
   send(messages: readonly Message[]): void {
     if (this.closed || messages.length === 0) return;
-    const byPeer = new Map<NodeId, Message[]>();
+    // Grouped on the peers themselves, in the order their first message came (no map per send: a leader
+    // sends several times per write).
+    const touched: Peer[] = [];
     for (const m of messages) {
       const peer = this.peers.get(m.to);
       if (peer === undefined) {
@@ -74,13 +78,16 @@ export class PeerTransport {
         if (!peer.sendingSnapshot) void this.sendSnapshots(m.to, peer);
         continue;
       }
-      const list = byPeer.get(m.to);
-      if (list) list.push(m);
-      else byPeer.set(m.to, [m]);
+      if (peer.batch.length === 0) touched.push(peer);
+      peer.batch.push(m);
     }
-    for (const [id, batch] of byPeer) {
-      const body = encodeBinaryBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages: batch });
-      this.peers.get(id)!.stream.write(encodeFrame(body));
+    try {
+      for (const peer of touched) {
+        const body = encodeBinaryBatch({ clusterId: this.options.clusterId, from: this.options.selfId, messages: peer.batch });
+        peer.stream.write(encodeFrame(body));
+      }
+    } finally {
+      for (const peer of touched) peer.batch.length = 0;
     }
   }
 
