@@ -31,6 +31,7 @@ import { handOffLeadership } from './hand-off.ts';
 import { Housekeeper } from './housekeeper.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
+import { writeBackLimit } from './write-back-limit.ts';
 import type { ConfChange, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import type { ApplyResult } from '../state/apply.ts';
@@ -39,7 +40,7 @@ import { reservedKeyError } from '../state/reserved-keys.ts';
 import { validateCommand } from '../state/validate-command.ts';
 import { WatchHub, type WatchClose, type WatchSend, type WatchStart } from '../state/watch-hub.ts';
 import type { LmdbKvWriter } from '../storage/lmdb-kv.ts';
-import { MAX_UNWRITTEN, openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
+import { openStore, type LmdbStore, type PreparedWrite } from '../storage/lmdb-store.ts';
 import { PeerTransport } from '../transport/peer-transport.ts';
 import { DEFAULT_TIMING, type BarnNodeOptions } from './barn-node-options.ts';
 import { newRequestId, wrap } from './envelope.ts';
@@ -56,9 +57,6 @@ const NOTHING_APPLIED: Applied = { events: [], done: [] };
 const SMALL_READY_ENTRIES = 2;
 /** How often what was applied in memory goes to the env (LmdbStore write-back; etcd's backend batch interval). */
 const WRITE_BACK_MS = 100;
-/** A member without peers writes back after this many records + events (the store's default, MAX_UNWRITTEN,
- * with peers): its write-back stalls everything, and smaller ones cost it little (docs/performance.md). */
-const SOLO_WRITE_BACK = 300;
 
 export class BarnNode implements BarnService {
   readonly id: NodeId;
@@ -72,6 +70,10 @@ export class BarnNode implements BarnService {
   private readonly confWaiters: Waiters;
   private readonly reads: ReadBatches;
   private scheduled = false;
+  /** The most writes waiting on this node at once since the last tick, and in the tick before (how many are in
+   * flight, for writeBackLimit: between two batches of a busy node only a few wait). */
+  private waitingPeak = 0;
+  private waitingPeakBefore = 0;
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly housekeeper: Housekeeper;
@@ -93,7 +95,7 @@ export class BarnNode implements BarnService {
       nodeId: options.id,
       ...(options.noSync ? { noSync: true } : {}),
       writeBack: true,
-      writeBackLimit: () => (this.raw.raft.trk.progress.size > 1 ? MAX_UNWRITTEN : SOLO_WRITE_BACK),
+      writeBackLimit: () => writeBackLimit(this.raw.raft.trk.progress.size, Math.max(this.waitingPeak, this.waitingPeakBefore)),
       initialConfState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
     recoverStateMachine(this.store);
@@ -147,6 +149,8 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
+      this.waitingPeakBefore = this.waitingPeak;
+      this.waitingPeak = this.waiters.size;
       if (++ticks % writeBackTicks === 0) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
       this.schedule();
     }, tickMs);
@@ -198,6 +202,7 @@ export class BarnNode implements BarnService {
     }
     this.metrics.proposalsProposed.inc();
     const promise = this.waiters.wait(requestId);
+    this.waitingPeak = Math.max(this.waitingPeak, this.waiters.size);
     this.schedule();
     return promise;
   }

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_UNWRITTEN } from '../storage/lmdb-store.ts';
+import { FEW_WAITING, SOLO_WRITE_BACK, SOLO_WRITE_BACK_FEW, writeBackLimit } from './write-back-limit.ts';
+
+test('a member with peers keeps the store default whatever waits on it', () => {
+  for (const waiting of [0, 1, 64]) assert.equal(writeBackLimit(3, waiting), MAX_UNWRITTEN);
+  assert.equal(writeBackLimit(2, 0), MAX_UNWRITTEN);
+});
+
+test('a lone member writes back in smaller batches while only a few writes wait on it', () => {
+  assert.equal(writeBackLimit(1, 0), SOLO_WRITE_BACK_FEW);
+  assert.equal(writeBackLimit(1, FEW_WAITING), SOLO_WRITE_BACK_FEW);
+  assert.equal(writeBackLimit(1, FEW_WAITING + 1), SOLO_WRITE_BACK);
+  assert.equal(writeBackLimit(1, 256), SOLO_WRITE_BACK);
+  assert.ok(SOLO_WRITE_BACK_FEW < SOLO_WRITE_BACK && SOLO_WRITE_BACK < MAX_UNWRITTEN);
+});
