@@ -31,7 +31,7 @@ import { handOffLeadership } from './hand-off.ts';
 import { Housekeeper } from './housekeeper.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
-import { writeBackLimit } from './write-back-limit.ts';
+import { earlyWriteBack, writeBackLimit } from './write-back-limit.ts';
 import type { ConfChange, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import type { ApplyResult } from '../state/apply.ts';
@@ -149,9 +149,10 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
+      const waiting = Math.max(this.waitingPeak, this.waitingPeakBefore);
       this.waitingPeakBefore = this.waitingPeak;
       this.waitingPeak = this.waiters.size;
-      if (++ticks % writeBackTicks === 0) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
+      if (++ticks % writeBackTicks === 0 || earlyWriteBack(this.store.kv.overlaySize, waiting)) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
       this.schedule();
     }, tickMs);
     const cs = this.raw.status().confState;
