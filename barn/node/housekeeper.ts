@@ -18,7 +18,7 @@ import type { Command } from '../state/commands.ts';
 import { STORAGE_ERRORS } from '../storage/errors.ts';
 import type { LocalSnapshot } from '../storage/local-snapshot.ts';
 import type { LmdbStore } from '../storage/lmdb-store.ts';
-import { housekeeping, snapshotPhase } from './housekeeping.ts';
+import { compactionStep, housekeeping, snapshotPhase } from './housekeeping.ts';
 
 export interface HousekeeperHost {
   readonly store: LmdbStore;
@@ -37,11 +37,6 @@ export interface HousekeeperOptions {
   readonly compactionMargin?: number;
 }
 
-/** Log entries dropped per write-back (writeBackTick). Chosen when the log held one entry per key: deleting the
- * 45,000 entries behind a snapshot in one transaction held the loop 40–58 ms, 2,000 ~2–5 ms. The log is now in
- * chunks of 64 (barn/storage/log-chunk.ts), so a chunk of 2,000 is ~31 deletes; not retuned since. At 2,000 per
- * 100 ms, 20,000 entries a second: more than a node writes. */
-const COMPACT_CHUNK = 2_000;
 /** A member snapshots every this many applied entries unless told otherwise (etcd's --snapshot-count; the
  * benchmark gives etcd the same, bench/barn/etcd-cluster.ts). */
 export const DEFAULT_SNAPSHOT_EVERY = 50_000;
@@ -128,13 +123,13 @@ export class Housekeeper {
     return this.compactTarget >= this.host.store.firstIndex();
   }
 
-  /** Compacts the log toward compactTarget by at most COMPACT_CHUNK entries (idempotent; nothing once a snapshot
+  /** Compacts the log toward compactTarget by compactionStep entries (idempotent; nothing once a snapshot
    * from the leader reset the log past it). No write may be prepared. */
   private compactChunk(): void {
     this.compactDue = false;
     const { store } = this.host;
     const first = store.firstIndex();
-    if (this.compactTarget >= first) store.compact(Math.min(this.compactTarget, first - 1 + COMPACT_CHUNK));
+    if (this.compactTarget >= first) store.compact(first - 1 + compactionStep(this.compactTarget - first + 1));
   }
 
   /** Gives up a snapshot being written and waits until its writer has let go of it. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { housekeeping, snapshotPhase, type HousekeepingInput } from './housekeeping.ts';
+import { COMPACT_CHUNK, compactionStep, housekeeping, snapshotPhase, type HousekeepingInput } from './housekeeping.ts';
 
 const base: HousekeepingInput = {
   isLeader: true, revision: 50_000, compactedRevision: 0, lastCompactionCheck: 49_500, retainRevisions: 20_000,
@@ -51,4 +51,16 @@ test('a snapshot phase spreads the configuration’s members evenly by their sor
   assert.equal(snapshotPhase('n1', conf(['n1']), 50_000), 0);
   assert.equal(snapshotPhase('x', conf(['n1', 'n2']), 50_000), 0);
   assert.equal(snapshotPhase('n2', { ...conf(['n1', 'n2']), votersOutgoing: ['n1', 'n2', 'n3'] }, 60_000), 20_000, 'a joint configuration counts both halves');
+});
+
+test('log compaction drops at least a chunk per write-back and a tenth of a larger backlog, never past the target', () => {
+  assert.equal(compactionStep(0), 0);
+  assert.equal(compactionStep(500), 500);
+  assert.equal(compactionStep(COMPACT_CHUNK + 1), COMPACT_CHUNK);
+  assert.equal(compactionStep(45_000), 4_500);
+  assert.equal(compactionStep(250_000), 25_000);
+  // A backlog growing by 20,000 entries a second (more than the fixed 2,000 per 100 ms drops) still drains.
+  let backlog = 45_000;
+  for (let tick = 0; tick < 100; tick++) backlog = backlog + 2_000 - compactionStep(backlog + 2_000);
+  assert.ok(backlog < 25_000, `backlog ${backlog}`);
 });
