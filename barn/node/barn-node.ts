@@ -71,7 +71,7 @@ export class BarnNode implements BarnService {
   private readonly reads: ReadBatches;
   private scheduled = false;
   /** The most writes waiting on this node at once since the last tick, and in the tick before (how many are in
-   * flight, for writeBackLimit: between two batches of a busy node only a few wait). */
+   * flight, for write-back-limit.ts: between two batches of a busy node only a few wait). */
   private waitingPeak = 0;
   private waitingPeakBefore = 0;
   private ticker: NodeJS.Timeout | undefined;
@@ -95,7 +95,7 @@ export class BarnNode implements BarnService {
       nodeId: options.id,
       ...(options.noSync ? { noSync: true } : {}),
       writeBack: true,
-      writeBackLimit: () => writeBackLimit(this.raw.raft.trk.progress.size, Math.max(this.waitingPeak, this.waitingPeakBefore)),
+      writeBackLimit: () => writeBackLimit(this.raw.raft.trk.progress.size, this.waitingRecently()),
       initialConfState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
     recoverStateMachine(this.store);
@@ -149,10 +149,10 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
-      const waiting = Math.max(this.waitingPeak, this.waitingPeakBefore);
+      const early = earlyWriteBack(this.store.kv.overlaySize, this.waitingRecently());
       this.waitingPeakBefore = this.waitingPeak;
       this.waitingPeak = this.waiters.size;
-      if (++ticks % writeBackTicks === 0 || earlyWriteBack(this.store.kv.overlaySize, waiting)) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
+      if (++ticks % writeBackTicks === 0 || early) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
       this.schedule();
     }, tickMs);
     const cs = this.raw.status().confState;
@@ -267,6 +267,11 @@ export class BarnNode implements BarnService {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(this.onScheduled);
+  }
+
+  /** The most writes that waited on this node at once over the last one or two ticks (write-back-limit.ts). */
+  private waitingRecently(): number {
+    return Math.max(this.waitingPeak, this.waitingPeakBefore);
   }
 
   /** schedule()'s callback, made once (one closure less per message, proposal and tick). */
