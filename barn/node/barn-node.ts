@@ -26,12 +26,13 @@ import { seededRng, seedOf } from '../../common/rng.ts';
 import { RawNode } from '../raft/raw-node.ts';
 import { applyCommitted, recoverStateMachine, type Applied } from './apply-committed.ts';
 import { applyConfChangeEntry, confContext } from './apply-conf-change.ts';
+import { CommitNotices } from './commit-notices.ts';
 import { coveringCommit, DeferredApply } from './deferred-apply.ts';
 import { handOffLeadership } from './hand-off.ts';
 import { Housekeeper } from './housekeeper.ts';
 import { leaderMaySendEarly, splitMessages } from './early-send.ts';
 import { Waiters } from './waiters.ts';
-import { earlyWriteBack, writeBackLimit } from './write-back-limit.ts';
+import { earlyWriteBack, WaitingPeak, writeBackLimit } from './write-back-limit.ts';
 import type { ConfChange, Entry, Message, NodeId, Ready } from '../raft/types.ts';
 import type { KvEvent, KvReader } from '../state/backend.ts';
 import type { ApplyResult } from '../state/apply.ts';
@@ -70,13 +71,13 @@ export class BarnNode implements BarnService {
   private readonly confWaiters: Waiters;
   private readonly reads: ReadBatches;
   private scheduled = false;
-  /** The most writes waiting on this node at once since the last tick, and in the tick before (how many are in
-   * flight, for write-back-limit.ts: between two batches of a busy node only a few wait). */
-  private waitingPeak = 0;
-  private waitingPeakBefore = 0;
+  /** How many writes waited on this node recently (write-back-limit.ts). */
+  private readonly waiting = new WaitingPeak();
   private ticker: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly housekeeper: Housekeeper;
+  /** A leader's commit-only appends held for followers nobody waits on (commit-notices.ts). */
+  private readonly notices = new CommitNotices();
   /** Committed entries this node has not applied yet (a follower defers them). */
   private readonly deferred = new DeferredApply();
   /** A Ready's WAL flush is in flight: no other Ready is taken until it completes (flushThenFinish). */
@@ -95,7 +96,7 @@ export class BarnNode implements BarnService {
       nodeId: options.id,
       ...(options.noSync ? { noSync: true } : {}),
       writeBack: true,
-      writeBackLimit: () => writeBackLimit(this.raw.raft.trk.progress.size, this.waitingRecently()),
+      writeBackLimit: () => writeBackLimit(this.raw.raft.trk.progress.size, this.waiting.recent),
       initialConfState: { voters, learners, votersOutgoing: [], learnersNext: [], autoLeave: false },
     });
     recoverStateMachine(this.store);
@@ -149,9 +150,9 @@ export class BarnNode implements BarnService {
     this.ticker = setInterval(() => {
       this.raw.tick();
       this.deferred.tick();
-      const early = earlyWriteBack(this.store.kv.overlaySize, this.waitingRecently());
-      this.waitingPeakBefore = this.waitingPeak;
-      this.waitingPeak = this.waiters.size;
+      this.transport.send(this.notices.tick(this.raw.raft.role === 'leader'));
+      const early = earlyWriteBack(this.store.kv.overlaySize, this.waiting.recent);
+      this.waiting.tick(this.waiters.size);
       if (++ticks % writeBackTicks === 0 || early) this.housekeeper.writeBackTick(); // throws only when the env fails: fatal
       this.schedule();
     }, tickMs);
@@ -182,7 +183,11 @@ export class BarnNode implements BarnService {
     if (clusterId !== this.options.clusterId) {
       throw new RuninkError('BARN_CLUSTER_MISMATCH', `peer belongs to cluster ${clusterId}, this node to ${this.options.clusterId}`);
     }
-    for (const m of messages) if (m.to === this.id) this.raw.step(m);
+    for (const m of messages) {
+      if (m.to !== this.id) continue;
+      this.notices.received(m);
+      this.raw.step(m);
+    }
     this.schedule();
   }
 
@@ -203,7 +208,7 @@ export class BarnNode implements BarnService {
     }
     this.metrics.proposalsProposed.inc();
     const promise = this.waiters.wait(requestId);
-    this.waitingPeak = Math.max(this.waitingPeak, this.waiters.size);
+    this.waiting.note(this.waiters.size);
     this.schedule();
     return promise;
   }
@@ -269,16 +274,18 @@ export class BarnNode implements BarnService {
     setImmediate(this.onScheduled);
   }
 
-  /** The most writes that waited on this node at once over the last one or two ticks (write-back-limit.ts). */
-  private waitingRecently(): number {
-    return Math.max(this.waitingPeak, this.waitingPeakBefore);
-  }
-
   /** schedule()'s callback, made once (one closure less per message, proposal and tick). */
   private readonly onScheduled = (): void => {
     this.scheduled = false;
     if (!this.stopped) this.processReady();
   };
+
+  /** A leader holds its commit-only appends to followers nobody waits on (commit-notices.ts). */
+  private sendMessages(messages: readonly Message[]): void {
+    this.transport.send(this.raw.raft.role === 'leader' ? this.notices.route(messages, this.replicating) : messages);
+  }
+
+  private readonly replicating = (peer: NodeId): boolean => this.raw.raft.trk.progress.get(peer)?.state === 'replicate';
 
   /** See early-send.ts: a leader's appends leave before the write only if they promise nothing undurable. */
   private promisesOnlyDurable(rd: Ready): boolean {
@@ -292,7 +299,7 @@ export class BarnNode implements BarnService {
     while (this.raw.hasReady()) {
       const rd = this.raw.ready();
       const { early, late } = splitMessages(rd.messages, this.raw.raft.role === 'leader' && this.promisesOnlyDurable(rd));
-      this.transport.send(early);
+      this.sendMessages(early);
       const plan = this.deferred.plan(rd, this.store.hardState(), this.needsState());
       const prepared = plan.batch === undefined ? undefined : this.store.prepare(plan.batch);
       if (prepared?.durable === true) {
@@ -351,7 +358,7 @@ export class BarnNode implements BarnService {
    * transaction: what they promise (entries, term, vote) is durable in the write-ahead log once
    * the flush returned, and an ack sent first takes the env transaction off the commit's critical path. */
   private finishReady(rd: Ready, prepared: PreparedWrite | undefined, committed: readonly Entry[], late: readonly Message[]): void {
-    this.transport.send(late);
+    this.sendMessages(late);
     const applied = this.commit(rd, prepared, committed);
     this.afterApply(rd, committed, applied);
     this.reads.onReadStates(rd.readStates);

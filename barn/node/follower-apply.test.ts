@@ -1,6 +1,6 @@
 // A follower that nobody waits on defers applying committed entries (barn/node/deferred-apply.ts): learning the commit
 // index costs it no write transaction, it still converges within a tick, and a restart from a store whose
-// commit index lags recovers exactly.
+// commit index lags recovers exactly. The leader holds its commit notices to it (barn/node/commit-notices.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ async function durableWrites(node: RunningBarn): Promise<number> {
   return metric.values.find((v) => v.labels['durable'] === 'yes')?.value ?? 0;
 }
 
-test('followers apply without a write per commit, converge within a tick, and restart exactly', async (t) => {
+test('followers apply without a write per commit, get no commit notice per write, converge within a tick, and restart exactly', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'barn-follower-apply-'));
   const ports = await freePorts(3);
   const members = ports.map((p, i) => ({ id: `n${i + 1}`, url: `http://127.0.0.1:${p}`, role: 'voter' as const }));
@@ -39,6 +39,14 @@ test('followers apply without a write per commit, converge within a tick, and re
   const client = new BarnClient({ endpoints: [leader.url], token: TOKEN });
   t.after(() => client.close());
   const writes = 100;
+  const emptyAppends = new Map<string, number>();
+  for (const n of nodes.filter((x) => x !== leader)) {
+    const receive = n.node.receive.bind(n.node);
+    n.node.receive = (clusterId, messages): void => {
+      for (const m of messages) if (m.type === 'app' && m.entries.length === 0) emptyAppends.set(n.node.id, (emptyAppends.get(n.node.id) ?? 0) + 1);
+      receive(clusterId, messages);
+    };
+  }
   for (let i = 0; i < writes; i++) {
     const r = await until(async () => {
       const a = await client.put(`/k/${i}`, i);
@@ -54,6 +62,9 @@ test('followers apply without a write per commit, converge within a tick, and re
     const total = deferred + (await durableWrites(f));
     // one durable write per append is expected; a write per commit index learnt as well would make it ~2×
     assert.ok(total < writes * 1.5, `follower ${f.node.id} made ${total} write transactions (${deferred} commit-only) for ${writes} writes`);
+    // the leader held its commit notices (commit-notices.ts): each next append carried the commit index
+    const notices = emptyAppends.get(f.node.id) ?? 0;
+    assert.ok(notices < writes * 0.3, `follower ${f.node.id} got ${notices} appends without entries for ${writes} writes one at a time`);
   }
   // Restart one follower: its stored commit index may lag what it applied before; it must come back exact.
   const f = followers[0]!;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_UNWRITTEN } from '../storage/lmdb-store.ts';
-import { EARLY_WAITING, EARLY_WRITE_BACK, FEW_WAITING, SOLO_WRITE_BACK, SOLO_WRITE_BACK_FEW, earlyWriteBack, writeBackLimit } from './write-back-limit.ts';
+import { EARLY_WAITING, EARLY_WRITE_BACK, FEW_WAITING, SOLO_WRITE_BACK, SOLO_WRITE_BACK_FEW, WaitingPeak, earlyWriteBack, writeBackLimit } from './write-back-limit.ts';
 
 test('a member with peers keeps the store default whatever waits on it', () => {
   for (const waiting of [0, 1, 64]) assert.equal(writeBackLimit(3, waiting), MAX_UNWRITTEN);
@@ -21,4 +21,16 @@ test('a tick writes back early only with enough unwritten and few writes waiting
   assert.equal(earlyWriteBack(EARLY_WRITE_BACK, 0), true);
   assert.equal(earlyWriteBack(EARLY_WRITE_BACK, EARLY_WAITING), true);
   assert.equal(earlyWriteBack(10 * EARLY_WRITE_BACK, EARLY_WAITING + 1), false, 'many in flight: the 100 ms batch');
+});
+
+test('the waiting peak remembers the most writes that waited over the last one or two ticks', () => {
+  const peak = new WaitingPeak();
+  assert.equal(peak.recent, 0);
+  peak.note(5);
+  peak.note(3);
+  assert.equal(peak.recent, 5, 'the most at once, not the last');
+  peak.tick(1);
+  assert.equal(peak.recent, 5, 'still counted in the tick after');
+  peak.tick(2);
+  assert.equal(peak.recent, 2, 'forgotten two ticks later; what waited at the tick counts');
 });

@@ -36,3 +36,24 @@ export const EARLY_WAITING = 8;
 export function earlyWriteBack(unwritten: number, waiting: number): boolean {
   return unwritten >= EARLY_WRITE_BACK && waiting <= EARLY_WAITING;
 }
+
+/** The most writes that waited on the member at once over the last one or two ticks (how many are in flight:
+ * at the commit of a busy node's batch, only the few proposed since may still wait). The node notes every
+ * write it proposes and calls tick() at each of its ticks with how many wait then. */
+export class WaitingPeak {
+  private peak = 0;
+  private peakBefore = 0;
+
+  note(waiting: number): void {
+    if (waiting > this.peak) this.peak = waiting;
+  }
+
+  tick(waiting: number): void {
+    this.peakBefore = this.peak;
+    this.peak = waiting;
+  }
+
+  get recent(): number {
+    return Math.max(this.peak, this.peakBefore);
+  }
+}
