@@ -11,7 +11,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load-spec.ts';
 import { cpuMs } from './proc-stats.ts';
-import type { RunningCluster } from './server-process.ts';
+import { assertNoStrayServers, type RunningCluster } from './server-process.ts';
 
 interface BarnClusterModule {
   readonly BARN_TOKEN: string;
@@ -26,6 +26,7 @@ const rest = args.slice(3);
 const seconds = rest.length > 2 && /^\d+$/.test(rest.at(-1)!) ? Number(rest.pop()) : 4;
 const builds = rest;
 if (!(size > 0 && inFlight > 0 && rounds > 0) || builds.length < 2) throw new Error('usage: ab-builds.ts SIZE IN_FLIGHT ROUNDS DIR_A DIR_B [...] [SECONDS]');
+assertNoStrayServers();
 
 const cpuSum = (cluster: RunningCluster): number => cluster.members.reduce((sum, m) => sum + cpuMs(m.pid), 0);
 

@@ -18,6 +18,7 @@ import { matrixTable, matrixVerdict, profileBlock, soakTable, soakVerdict, warmU
 import { runSoak, type SoakResult } from './soak.ts';
 import { runMatrix, type Cell } from './throughput.ts';
 import { runWarmUp, type WarmUpRun } from './warm-up.ts';
+import { assertNoStrayServers } from './server-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     keys: { type: 'string', default: '10000' },
   },
 });
+assertNoStrayServers();
 const quick = values.quick;
 const only = new Set(values.only.split(','));
 const list = (s: string): number[] => s.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
