@@ -8,8 +8,8 @@
 // Who waits on a follower's commit index: the callers of the writes and linearizable reads it forwarded (they
 // are answered when it applies). A follower that forwarded a proposal or a read-index request in the last
 // EAGER_TICKS ticks gets its notices at once. A read on a follower learns the commit index from the leader's
-// heartbeats that confirm the read, so nothing held is needed for it; a watch on a follower sees a write up to
-// one tick later when no other write follows it.
+// heartbeats that confirm the read, so nothing held is needed for it; a watch or a stale read on a follower sees
+// a write up to one tick later when no other write follows it.
 //
 // Only an append with no entries to a follower the leader replicates to (Progress 'replicate') is a notice: in
 // the probe state the same message is a probe the follower must answer before anything else is sent.
