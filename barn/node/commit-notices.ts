@@ -59,8 +59,4 @@ export class CommitNotices {
     this.held.clear();
     return out;
   }
-
-  get heldCount(): number {
-    return this.held.size;
-  }
 }

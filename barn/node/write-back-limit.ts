@@ -14,9 +14,7 @@ export const SOLO_WRITE_BACK = 300;
 export const SOLO_WRITE_BACK_FEW = 100;
 export const FEW_WAITING = 2;
 
-/** `members`: voters and learners the member replicates to, itself included; `waiting`: the most writes that
- * waited on this member at once over the last one or two ticks (the node keeps it: at the commit of a busy
- * node's batch, only the few proposed since may still wait). */
+/** `members`: voters and learners the member replicates to, itself included; `waiting`: WaitingPeak.recent. */
 export function writeBackLimit(members: number, waiting: number): number {
   if (members > 1) return MAX_UNWRITTEN;
   return waiting <= FEW_WAITING ? SOLO_WRITE_BACK_FEW : SOLO_WRITE_BACK;
