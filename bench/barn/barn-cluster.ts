@@ -1,7 +1,8 @@
 // Starts Barn with 1 or 3 nodes as real `runi barn start` processes on loopback, fresh data dirs, default
 // durability (fsync on). Ready when every node reports the same non-empty leader in GET /v1/status.
-// `nodeFlags` go to node before bin/runi.mjs (e.g. --cpu-prof); profiles are written when a node exits on
-// SIGTERM (runi barn start closes gracefully and returns).
+// Each member is started as users start it, through the `bin/runi` launcher (which sets MALLOC_ARENA_MAX and execs
+// node, so the pid is the server's). `nodeFlags` go to node before bin/runi.mjs (e.g. --cpu-prof: RUNI_NODE_FLAGS,
+// split on spaces); profiles are written when a node exits on SIGTERM (runi barn start closes gracefully and returns).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { freePorts } from '../../barn/node/test-support.ts';
 import { assertAlive, spawnServer, stopServer, waitUntil, type RunningCluster, type ServerProcess } from './server-process.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const RUNI = join(REPO_ROOT, 'bin', 'runi.mjs');
+const RUNI = join(REPO_ROOT, 'bin', 'runi');
 export const BARN_TOKEN = 'bench-barn-token';
 
 export interface BarnStartOptions {
@@ -28,8 +29,9 @@ export async function startBarnCluster(size: number, baseDir: string, opts: Barn
   writeFileSync(tokenFile, `${BARN_TOKEN}\n`, { mode: 0o600 });
   const members: ServerProcess[] = ids.map((id, i) => {
     const dataDir = join(baseDir, id);
-    const args = [...(opts.nodeFlags ?? []).map((f) => f.replaceAll('{id}', id)), RUNI, 'barn', 'start', '--id', id, '--listen', `127.0.0.1:${ports[i]}`, '--peers', peers, '--data-dir', dataDir, '--token-file', tokenFile];
-    return spawnServer(id, process.execPath, args, { dataDir, logFile: join(baseDir, `${id}.log`), url: url(i), cwd: REPO_ROOT });
+    const args = ['barn', 'start', '--id', id, '--listen', `127.0.0.1:${ports[i]}`, '--peers', peers, '--data-dir', dataDir, '--token-file', tokenFile];
+    const nodeFlags = (opts.nodeFlags ?? []).map((f) => f.replaceAll('{id}', id)).join(' ');
+    return spawnServer(id, RUNI, args, { dataDir, logFile: join(baseDir, `${id}.log`), url: url(i), cwd: REPO_ROOT, env: { RUNI_NODE_FLAGS: nodeFlags } });
   });
   const cluster: RunningCluster = { kind: 'barn', members, token: BARN_TOKEN, stop: async () => void (await Promise.all(members.map((m) => stopServer(m)))) };
   try {

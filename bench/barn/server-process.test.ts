@@ -56,3 +56,19 @@ test('servers still running when the benchmark process dies of an uncaught error
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Barn member the benchmark starts is node itself, through the runi launcher, with its flags and MALLOC_ARENA_MAX=2', async () => {
+  const { startBarnCluster } = await import('./barn-cluster.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'server-process-'));
+  const cluster = await startBarnCluster(1, dir, { nodeFlags: ['--stack-size=2000'] });
+  try {
+    const pid = cluster.members[0]!.pid;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(argv[0]!.endsWith('node'), `the measured pid runs node, not the shell: ${argv.join(' ')}`);
+    assert.deepEqual(argv.slice(1, 3), ['--stack-size=2000', fileURLToPath(new URL('../../bin/runi.mjs', import.meta.url))]);
+    assert.ok(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_ARENA_MAX=2'));
+  } finally {
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

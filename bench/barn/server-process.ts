@@ -27,9 +27,10 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-export function spawnServer(name: string, cmd: string, args: readonly string[], opts: { dataDir: string; logFile: string; url: string; cwd?: string }): ServerProcess {
+/** `env`: added to this process's environment for the server. */
+export function spawnServer(name: string, cmd: string, args: readonly string[], opts: { dataDir: string; logFile: string; url: string; cwd?: string; env?: Readonly<Record<string, string>> }): ServerProcess {
   const fd = openSync(opts.logFile, 'a');
-  const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', fd, fd], env: process.env });
+  const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', fd, fd], env: { ...process.env, ...opts.env } });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name}: ${cmd}`);
   live.add(child);
