@@ -21,7 +21,8 @@ import { worktreeReader } from '../reconciler/source/worktree-reader.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples-repo');
-const RUNI = join(ROOT, 'bin', 'runi.mjs');
+/** The `runi` command as users get it (bin/runi: node on bin/runi.mjs, MALLOC_ARENA_MAX=2). */
+const RUNI = join(ROOT, 'bin', 'runi');
 const AGENT = 'demo-agent';
 const keep = process.argv.includes('--keep');
 
@@ -31,7 +32,7 @@ function say(line: string): void {
 
 function spawnLogged(args: string[], log: string): ChildProcess {
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [RUNI, ...args], { cwd: ROOT, stdio: ['ignore', fd, fd] });
+  const child = spawn(RUNI, args, { cwd: ROOT, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   return child;
 }
