@@ -16,7 +16,7 @@ import { Agent, request } from 'undici';
 import { BARN_TOKEN, barnStatus, startBarnCluster } from './barn-cluster.ts';
 import { startEtcd } from './etcd-cluster.ts';
 import { assertNoStrayServers, type RunningCluster } from './server-process.ts';
-import { buildTimeline, parseTraceLine, shareOfWindows, wakeLatency, type SchedEvent } from './sched-timeline.ts';
+import { buildTimeline, parseTraceLine, shareOfWindows, wakeLatency, type SchedEvent, type Timeline } from './sched-timeline.ts';
 
 const TRACING = '/sys/kernel/tracing';
 const EVENTS = ['sched/sched_switch', 'sched/sched_wakeup', 'sched/sched_wakeup_new'];
@@ -30,6 +30,8 @@ if (!existsSync(join(TRACING, 'trace'))) {
 }
 assertNoStrayServers();
 const tracing = (file: string, value: string): void => writeFileSync(join(TRACING, file), value);
+// put back when done: the buffer is 200 MB per CPU of kernel memory while it is this size
+const before = { clock: /\[(\w+)\]/.exec(readFileSync(join(TRACING, 'trace_clock'), 'utf8'))?.[1] ?? 'local', bufferKb: readFileSync(join(TRACING, 'buffer_size_kb'), 'utf8').trim().split(' ')[0]! };
 const dir = mkdtempSync(join(tmpdir(), 'sched-trace-'));
 const cluster: RunningCluster = kind === 'barn' ? await startBarnCluster(3, dir) : await startEtcd(3, dir);
 const agent = new Agent({ connections: 1, pipelining: 1 });
@@ -71,6 +73,8 @@ try {
     if (ev !== undefined) events.push(ev);
   }
   tracing('trace', '');
+  tracing('buffer_size_kb', before.bufferKb);
+  tracing('trace_clock', before.clock);
   const mains = [process.pid, ...cluster.members.map((m) => m.pid)];
   const timeline = buildTimeline(events, new Set(kind === 'barn' ? mains : names.keys()));
   report(windows, timeline, (tid) => (tid === 0 ? 'idle' : (names.get(tid) ?? 'other')));
@@ -102,7 +106,7 @@ function threadNames(c: RunningCluster, leaderUrl: string): Map<number, string> 
   return names;
 }
 
-function report(windows: [number, number][], timeline: ReturnType<typeof buildTimeline>, name: (tid: number) => string): void {
+function report(windows: [number, number][], timeline: Timeline, name: (tid: number) => string): void {
   const lat = windows.map(([s, e]) => e - s);
   const sorted = [...lat].sort((a, b) => a - b);
   const q = (p: number): number => sorted[Math.floor(p * (sorted.length - 1))]!;
