@@ -40,7 +40,7 @@ test('a watched thread waits from its wake-up or preemption until it runs, marke
     { tid: 20, s: 150, e: 250, ontoIdle: false },
     { tid: 10, s: 500, e: 700, ontoIdle: false },
   ]);
-  const w = wakeLatency(tl, [0.5]);
+  const w = wakeLatency(tl, [50]);
   assert.deepEqual(w, { ontoIdle: [300], ontoBusy: [100], counts: [1, 2] });
 });
 

@@ -5,6 +5,7 @@
 //
 // Times are microseconds on the trace's clock (sched-trace.ts uses `mono`, the clock of process.hrtime).
 // Thread id 0 is the idle task.
+import { percentile } from './percentile.ts';
 
 export type SchedEvent =
   | { readonly kind: 'switch'; readonly t: number; readonly cpu: number; readonly prev: number; readonly prevRunnable: boolean; readonly next: number }
@@ -144,11 +145,12 @@ function add(m: Map<string, number>, k: string, v: number): void {
   m.set(k, (m.get(k) ?? 0) + v);
 }
 
-/** Percentiles of how long the watched threads waited after a wake-up, split by whether the CPU they were put on
- * was idle (a halted virtual CPU has to be woken by the host first) or busy. */
+/** Percentiles (0–100, percentile.ts) of how long the watched threads waited after a wake-up, split by whether the
+ * CPU they were put on was idle (a halted virtual CPU has to be woken by the host first) or busy. */
 export function wakeLatency(tl: Timeline, percentiles: readonly number[]): { ontoIdle: number[]; ontoBusy: number[]; counts: [number, number] } {
-  const idle = tl.waits.filter((w) => w.ontoIdle).map((w) => w.e - w.s).sort((a, b) => a - b);
-  const busy = tl.waits.filter((w) => !w.ontoIdle).map((w) => w.e - w.s).sort((a, b) => a - b);
-  const pick = (xs: number[]): number[] => percentiles.map((p) => (xs.length === 0 ? 0 : xs[Math.floor(p * (xs.length - 1))]!));
+  const lengths = (ontoIdle: boolean): Float64Array => Float64Array.from(tl.waits.filter((w) => w.ontoIdle === ontoIdle), (w) => w.e - w.s).sort();
+  const idle = lengths(true);
+  const busy = lengths(false);
+  const pick = (xs: Float64Array): number[] => percentiles.map((p) => percentile(xs, p));
   return { ontoIdle: pick(idle), ontoBusy: pick(busy), counts: [idle.length, busy.length] };
 }

@@ -16,6 +16,7 @@ import { Agent, request } from 'undici';
 import { BARN_TOKEN, barnStatus, startBarnCluster } from './barn-cluster.ts';
 import { startEtcd } from './etcd-cluster.ts';
 import { assertNoStrayServers, type RunningCluster } from './server-process.ts';
+import { percentile } from './percentile.ts';
 import { buildTimeline, parseTraceLine, shareOfWindows, wakeLatency, type SchedEvent, type Timeline } from './sched-timeline.ts';
 
 const TRACING = '/sys/kernel/tracing';
@@ -108,13 +109,13 @@ function threadNames(c: RunningCluster, leaderUrl: string): Map<number, string> 
 
 function report(windows: [number, number][], timeline: Timeline, name: (tid: number) => string): void {
   const lat = windows.map(([s, e]) => e - s);
-  const sorted = [...lat].sort((a, b) => a - b);
-  const q = (p: number): number => sorted[Math.floor(p * (sorted.length - 1))]!;
-  console.log(`${kind} 3 nodes x 1 in flight to the leader: ${lat.length} writes, p50 ${q(0.5)} p90 ${q(0.9)} p99 ${q(0.99)} p99.9 ${q(0.999)} µs`);
+  const sorted = Float64Array.from(lat).sort();
+  const [p50, p90, p99, p999] = [50, 90, 99, 99.9].map((p) => percentile(sorted, p)) as [number, number, number, number];
+  console.log(`${kind} 3 nodes x 1 in flight to the leader: ${lat.length} writes, p50 ${p50} p90 ${p90} p99 ${p99} p99.9 ${p999} µs`);
   const bands: [string, (l: number) => boolean][] = [
-    ['fastest half', (l) => l < q(0.5)],
-    ['p90-p99', (l) => l >= q(0.9) && l < q(0.99)],
-    ['slowest 1%', (l) => l >= q(0.99)],
+    ['fastest half', (l) => l < p50],
+    ['p90-p99', (l) => l >= p90 && l < p99],
+    ['slowest 1%', (l) => l >= p99],
   ];
   const top = (m: ReadonlyMap<string, number>): string => [...m].slice(0, 10).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
   for (const [label, inBand] of bands) {
@@ -123,6 +124,6 @@ function report(windows: [number, number][], timeline: Timeline, name: (tid: num
     console.log(`  waiting to run (µs per write): ${top(share.waiting)}`);
     console.log(`  ran meanwhile (CPU µs per write): ${top(share.ranMeanwhile)}`);
   }
-  const w = wakeLatency(timeline, [0.5, 0.9, 0.99]);
+  const w = wakeLatency(timeline, [50, 90, 99]);
   console.log(`wake-up to running, onto an idle CPU (${w.counts[0]}): p50/p90/p99 ${w.ontoIdle.join('/')} µs; onto a busy CPU or preempted (${w.counts[1]}): ${w.ontoBusy.join('/')} µs`);
 }
