@@ -48,6 +48,6 @@ export function restoreInto(w: LmdbKvWriter, snapshot: Snapshot): void {
  * WAL, leaves the KV behind the snapshot: restore it now. The snapshot file is read only then. */
 export function recoverStateMachine(store: LmdbStore): void {
   if (store.snapshotMetadata().index <= store.kv.appliedIndex()) return;
-  const snap = store.snapshot();
+  const snap = store.readSnapshot();
   if (snap.data.length > 0) store.kv.write((w) => restoreInto(w, snap));
 }

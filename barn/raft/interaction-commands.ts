@@ -8,7 +8,7 @@
 //   process-ready N... | deliver-msgs [drop=(ids)] [type=MsgApp] N... | stabilize [N...]
 //   partition N... [/ M...] | heal | tick N [count] | tick-election N | tick-heartbeat N
 //   compact N index | transfer-leadership from=N to=M | read-index N ctx
-//   report-unreachable N M | report-snapshot N M [ok=false] | restart N
+//   report-unreachable N M | report-snapshot N M [ok=false] | restart N | snapshot-unavailable N on|off
 //   raft-log N | raft-state | status N | applied N | log-level debug|info|warn|error|none
 import { describeConfState, describeEntry, describeMessage, msgName, roleName } from './describe.ts';
 import type { Arg } from '../../common/datadriven.ts';
@@ -101,6 +101,12 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'report-snapshot': (env, args) => {
     const [id, peer] = positional(args);
     env.node(id ?? '').node.reportSnapshot(peer ?? '', optional(args, 'ok') !== 'false');
+  },
+  'snapshot-unavailable': (env, args) => {
+    // The node's storage answers snapshot() with "temporarily unavailable" (its bytes still being encoded).
+    const [id, state] = positional(args);
+    if (state !== 'on' && state !== 'off') throw new Error(`snapshot-unavailable ${id ?? ''}: say on or off`);
+    env.node(id ?? '').storage.snapshotUnavailable = state === 'on';
   },
   restart: (env, args) => {
     const n = node(env, args);

@@ -17,6 +17,7 @@ import { LEVEL_RANK } from './logger.ts';
 import type { LogLevel, RaftLogger } from './logger.ts';
 import { MemoryStorage } from './memory-storage.ts';
 import { RawNode } from './raw-node.ts';
+import { SnapshotTemporarilyUnavailableError } from './storage.ts';
 import type { ConfState, Message, NodeId, Ready, Snapshot } from './types.ts';
 
 const encoder = new TextEncoder();
@@ -55,12 +56,15 @@ export interface AppliedValue {
  * compact or a received snapshot) is what a restart boots from. */
 export class EnvStorage extends MemoryStorage {
   snapshotSource: (() => Snapshot | undefined) | undefined = undefined;
+  /** While set, snapshot() throws as a store whose snapshot bytes are still being encoded. */
+  snapshotUnavailable = false;
 
   storedSnapshot(): Snapshot {
     return super.snapshot();
   }
 
   override snapshot(): Snapshot {
+    if (this.snapshotUnavailable) throw new SnapshotTemporarilyUnavailableError(super.snapshot().metadata.index);
     return this.snapshotSource?.() ?? super.snapshot();
   }
 }

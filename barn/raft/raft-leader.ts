@@ -6,10 +6,11 @@ import type { RaftError } from './errors.ts';
 import { entriesSize } from './limit-size.ts';
 import { jointVoteResult } from './quorum.ts';
 import { refuseConfChange } from './raft-conf.ts';
+import { SnapshotTemporarilyUnavailableError } from './storage.ts';
 import { describeConfig } from './tracker.ts';
 import type { Raft } from './raft.ts';
 import { NONE } from './types.ts';
-import type { Entry, Message, NodeId } from './types.ts';
+import type { Entry, Message, NodeId, Snapshot } from './types.ts';
 
 export function stepLeader(r: Raft, m: Message): RaftError | null {
   // Messages that do not need the sender's progress.
@@ -271,7 +272,15 @@ function sendSnapshot(r: Raft, to: NodeId): boolean {
     r.log('debug', `${r.id} ignore sending snapshot to ${to} since it is not recently active`);
     return false;
   }
-  const snapshot = r.raftLog.snapshot();
+  let snapshot: Snapshot;
+  try {
+    snapshot = r.raftLog.snapshot();
+  } catch (err) {
+    if (!(err instanceof SnapshotTemporarilyUnavailableError)) throw err;
+    // Nothing sent and the progress unchanged: the next heartbeat response (or append response) asks again.
+    r.log('debug', `${r.id} failed to send snapshot to ${to} because snapshot is temporarily unavailable`);
+    return false;
+  }
   if (snapshot.metadata.index === 0) throw invariant('need non-empty snapshot');
   r.log('debug', `${r.id} [firstindex: ${r.raftLog.firstIndex()}, commit: ${r.raftLog.committed}] sent snapshot[index: ${snapshot.metadata.index}, term: ${snapshot.metadata.term}] to ${to} [${pr.describe()}]`);
   pr.becomeSnapshot(snapshot.metadata.index);

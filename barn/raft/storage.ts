@@ -14,7 +14,9 @@ export interface RaftStorage {
   lastIndex(): number;
   /** Index of the first entry still in the log (snapshot index + 1). */
   firstIndex(): number;
-  /** The most recent snapshot (possibly empty: index 0). */
+  /** The most recent snapshot (possibly empty: index 0). May throw SnapshotTemporarilyUnavailableError while
+   * its bytes are being prepared (as etcd-io/raft's ErrSnapshotTemporarilyUnavailable): the leader then sends
+   * nothing to that follower and asks again on a later append or heartbeat response. */
   snapshot(): Snapshot;
 }
 
@@ -29,5 +31,13 @@ export class UnavailableError extends Error {
   readonly code = 'RAFT_UNAVAILABLE';
   constructor(index: number) {
     super(`requested entry at index ${index} is unavailable`);
+  }
+}
+
+/** The snapshot exists but its bytes are not ready yet (being encoded off the event loop); ask again later. */
+export class SnapshotTemporarilyUnavailableError extends Error {
+  readonly code = 'RAFT_SNAPSHOT_TEMPORARILY_UNAVAILABLE';
+  constructor(index: number) {
+    super(`snapshot at index ${index} is temporarily unavailable`);
   }
 }

@@ -173,7 +173,7 @@ class Child {
     return {
       next,
       run: () => {
-        const stored = decodeKv(this.store.snapshot().data);
+        const stored = decodeKv(this.store.readSnapshot().data);
         this.store.kv.write((w) => {
           for (const r of w.range('', undefined)) w.deleteKey(r.key);
           for (const r of stored.values()) w.putRecord(r);

@@ -104,7 +104,7 @@ export function summarize(p: StoreParts): Summary {
 export function readParts(store: LmdbStore): StoreParts {
   const first = store.firstIndex();
   const last = store.lastIndex();
-  const snapshot = store.snapshot();
+  const snapshot = store.readSnapshot();
   const compacted = store.kv.compactedRevision();
   return {
     offsetIndex: first - 1,

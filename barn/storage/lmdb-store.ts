@@ -33,7 +33,7 @@ import { retryFreelistGlitch } from './freelist-glitch.ts';
 import { LmdbKv, type LmdbKvWriter } from './lmdb-kv.ts';
 import { appendEntries, appendPlanned, compactLog, loadLog, logTerm, planAppend, resetLog, resetShape, type AppendPlan, type LogState } from './lmdb-log.ts';
 import { LogTail, readThroughTail } from './log-tail.ts';
-import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, walRecords, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
+import { copyHardState, isEmptyBatch, mustSync, nonEmptySnapshot, walRecords, type PendingLog, type PersistBatch, type PreparedWrite } from './persist-batch.ts';
 import type { OpenStoreOptions } from './open-store.ts';
 import type { Wal } from './wal.ts';
 import { writeSnapshotFile } from './snapshot-file.ts';
@@ -93,7 +93,6 @@ export class LmdbStore implements RaftStorage {
   }
 
   // ---- RaftStorage (synchronous reads) ----
-
   initialState(): { hardState: HardState; confState: ConfState } {
     this.gate.assertOpen();
     return { hardState: this.hard, confState: this.kv.confState() ?? this.snapMeta.confState };
@@ -125,12 +124,21 @@ export class LmdbStore implements RaftStorage {
     return this.snapMeta;
   }
 
-  /** Reads the current snapshot's file whole, or encodes its env copy (only sending one to a follower or
-   * restoring needs the bytes). */
+  /** Raft's read, to send a follower: the snapshot's file, or its env copy encoded by a worker thread, throwing
+   * SnapshotTemporarilyUnavailableError until those bytes are ready (snapshot-encoder.ts). */
   snapshot(): Snapshot {
+    return this.readSnapshotWith((index, legacy) => this.files.readForPeer(index, legacy));
+  }
+
+  /** The current snapshot, its env copy encoded here and now: to restore from it. */
+  readSnapshot(): Snapshot {
+    return this.readSnapshotWith((index, legacy) => this.files.read(index, legacy));
+  }
+
+  private readSnapshotWith(read: (i: number, legacy: () => Buffer | undefined) => Uint8Array): Snapshot {
     this.gate.assertOpen();
     if (this.snapMeta.index === 0) return { metadata: this.snapMeta, data: new Uint8Array(0) };
-    return { metadata: this.snapMeta, data: this.files.read(this.snapMeta.index, () => this.dbs.meta.getBinary(META.snapshotData)) };
+    return { metadata: this.snapMeta, data: read(this.snapMeta.index, () => this.dbs.meta.getBinary(META.snapshotData)) };
   }
 
   /** Entries durable in the WAL and readable here, not yet written to the env (log-tail.ts). */
@@ -439,11 +447,4 @@ export class LmdbStore implements RaftStorage {
       this.lock.release();
     }
   }
-}
-
-/** The log's in-memory view after a write transaction, adopted only once it has committed. */
-interface PendingLog {
-  readonly log: LogState;
-  readonly snapMeta: SnapshotMetadata;
-  readonly hard: HardState | undefined;
 }

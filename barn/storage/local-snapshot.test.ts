@@ -61,7 +61,7 @@ test('a local snapshot is the state at its own index, at least the one begun at,
     assert.deepEqual(store.snapshotMetadata(), recorded);
     assert.equal(recorded.term, 1);
     assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(recorded.index)}.lmdb`], 'the copy, under its index; no temporary left');
-    assert.deepEqual(decodeSnapshot(store.snapshot().data), states.get(recorded.index), 'the snapshot holds the records and history as of its index');
+    assert.deepEqual(decodeSnapshot(store.readSnapshot().data), states.get(recorded.index), 'the snapshot holds the records and history as of its index');
     assert.equal(store.kv.appliedIndex(), next - 1, 'and the store went on');
   } finally {
     await store.close();
@@ -77,7 +77,7 @@ test('snapshots taken one after another, with writes between them, are each the 
       const local = store.beginSnapshot(next + 39);
       await local.copied();
       assert.equal(store.finishSnapshot(local)?.index, next + 39, 'nothing was written during the copy');
-      assert.deepEqual(decodeSnapshot(store.snapshot().data), expected, `snapshot ${round + 1} at ${next + 39}`);
+      assert.deepEqual(decodeSnapshot(store.readSnapshot().data), expected, `snapshot ${round + 1} at ${next + 39}`);
       await store.snapshotFilesRemoved; // the older copy is deleted on libuv's pool
       assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(next + 39)}.lmdb`]);
     }
@@ -98,7 +98,7 @@ test('a snapshot installed while a local one is copied supersedes it: finishing 
     await local.settled; // its copy is deleted on libuv's pool
     assert.equal(store.snapshotMetadata().index, 50);
     assert.deepEqual(snapshotNames(dir), [`snapshot-${pad(50)}.snap`]);
-    assert.equal(new TextDecoder().decode(store.snapshot().data), 'leader');
+    assert.equal(new TextDecoder().decode(store.readSnapshot().data), 'leader');
   } finally {
     await store.close();
   }
@@ -174,7 +174,7 @@ test('after a machine restart the env is rebuilt from the env copy and the WAL: 
   try {
     assert.equal(rebuilt.kv.appliedIndex(), 0, 'the state machine is empty: the node restores the snapshot and re-applies');
     assert.equal(rebuilt.snapshotMetadata().index, 40);
-    assert.deepEqual(decodeSnapshot(rebuilt.snapshot().data), expected);
+    assert.deepEqual(decodeSnapshot(rebuilt.readSnapshot().data), expected);
     assert.equal(rebuilt.lastIndex(), 55, 'the entries after it came from the WAL');
     assert.equal(rebuilt.firstIndex(), 41);
   } finally {
@@ -197,7 +197,7 @@ for (const step of CRASH_STEPS) {
       const index = store.snapshotMetadata().index;
       if (step === 'after-finish') assert.equal(index, 30, 'a recorded snapshot survives');
       else assert.equal(index, 0, 'an unrecorded one is not there');
-      if (index === 30) assert.deepEqual(decodeSnapshot(store.snapshot().data), expected);
+      if (index === 30) assert.deepEqual(decodeSnapshot(store.readSnapshot().data), expected);
       assert.deepEqual(snapshotNames(dir), index === 30 ? [`snapshot-${pad(30)}.lmdb`] : [], 'no copy but the recorded one');
       assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.spare') || f.endsWith('.tmp')), [], 'no spare WAL segment or temporary file');
       assert.equal(store.kv.appliedIndex(), 30);

@@ -1,5 +1,6 @@
 // What one Ready asks the store to make durable, and the pure rules about it (MustSync, emptiness).
-import type { Entry, HardState, Snapshot } from '../raft/types.ts';
+import type { Entry, HardState, Snapshot, SnapshotMetadata } from '../raft/types.ts';
+import type { LogState } from './lmdb-log.ts';
 import type { WalRecord } from './wal-codec.ts';
 
 /** A batch between prepare() and commit(): in the WAL, not yet in the env. */
@@ -47,4 +48,11 @@ export function walRecords(ready: PersistBatch): WalRecord[] {
     ...(ready.entries.length > 0 ? [{ type: 'entries' as const, entries: ready.entries }] : []),
     ...(ready.hardState !== undefined ? [{ type: 'hard-state' as const, hardState: copyHardState(ready.hardState) }] : []),
   ];
+}
+
+/** The log's in-memory view after a write transaction, adopted only once it has committed. */
+export interface PendingLog {
+  readonly log: LogState;
+  readonly snapMeta: SnapshotMetadata;
+  readonly hard: HardState | undefined;
 }

@@ -1,18 +1,21 @@
 // The snapshot files of one data dir as the store keeps track of them (snapshot-file.ts holds the file
-// operations): the current snapshot's bytes, the local snapshot being taken (one at a time, local-snapshot.ts),
-// and older files being deleted on libuv's pool.
+// operations): the current snapshot's bytes (for a follower: an env copy encoded off the loop,
+// snapshot-encoder.ts), the local snapshot being taken (one at a time, local-snapshot.ts), and older files being
+// deleted on libuv's pool.
 //
 // Ownership: LmdbStore only. The env must stay open until abandon()'s promise resolves (LMDB's copy reads it).
 import type { RootDatabase } from 'lmdb';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 import { LocalSnapshot } from './local-snapshot.ts';
 import { encodeEnvCopy, type CopiedState } from './snapshot-copy.ts';
+import { SnapshotEncoder } from './snapshot-encoder.ts';
 import { readSnapshotBytes, removeOtherSnapshotFiles } from './snapshot-file.ts';
 
 export class SnapshotFiles {
   /** The local snapshot last begun, until the store records or drops it: LMDB may still be copying the env. */
   private local: LocalSnapshot | undefined;
   private removing: Promise<void> = Promise.resolve();
+  private readonly encoder = new SnapshotEncoder();
 
   constructor(private readonly dir: string, private readonly noSync: boolean) {}
 
@@ -20,6 +23,12 @@ export class SnapshotFiles {
    * files) what `legacy` finds in the env. */
   read(index: number, legacy: () => Buffer | undefined): Uint8Array {
     return readSnapshotBytes(this.dir, index, encodeEnvCopy, legacy);
+  }
+
+  /** As read, for Raft to send to a follower: an env copy's bytes come from the encoder, and until they are
+   * ready this throws SnapshotTemporarilyUnavailableError (snapshot-encoder.ts). */
+  readForPeer(index: number, legacy: () => Buffer | undefined): Uint8Array {
+    return readSnapshotBytes(this.dir, index, (path) => this.encoder.get(index, path), legacy);
   }
 
   /** Starts a local snapshot: LMDB's copy of `root`, which holds `begun` (LocalSnapshot's constructor). */
@@ -58,6 +67,7 @@ export class SnapshotFiles {
     const local = this.local;
     this.local = undefined;
     local?.release();
-    return (local?.settled ?? Promise.resolve()).then(() => this.removing);
+    const encoded = this.encoder.close();
+    return Promise.all([local?.settled, encoded]).then(() => this.removing);
   }
 }
