@@ -11,6 +11,7 @@ import { SnapshotTemporarilyUnavailableError } from '../raft/storage.ts';
 import type { Snapshot } from '../raft/types.ts';
 import { openStore, type LmdbStore } from './lmdb-store.ts';
 import { SnapshotEncoder } from './snapshot-encoder.ts';
+import { snapshotCopyPath } from './snapshot-file.ts';
 import { commitReady } from './test-entries.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-snapshot-encoder-'));
@@ -86,5 +87,25 @@ test('an env copy that cannot be read is an error with a stable code at every as
     }
   } finally {
     await encoder.close();
+  }
+});
+
+test('encoded bytes are dropped once nobody asked for them for keepMs, and the next ask encodes them again', async () => {
+  const store = await storeWithLocalSnapshot('s3', 20);
+  const encoder = new SnapshotEncoder(1_500); // margins of 900 ms either way: a loaded machine's timers are late
+  const path = snapshotCopyPath(store.dir, 20);
+  try {
+    const first = await askUntilReady(() => ({ metadata: store.snapshotMetadata(), data: encoder.get(20, path) }));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(encoder.get(20, path), first.snapshot.data, 'an ask within keepMs gets the kept bytes and keeps them longer');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(encoder.get(20, path), first.snapshot.data, '1.2 s after they were encoded, 0.6 s after the last ask: still kept');
+    await new Promise((resolve) => setTimeout(resolve, 2_400));
+    assert.throws(() => encoder.get(20, path), SnapshotTemporarilyUnavailableError, 'dropped: encoded again');
+    const again = await askUntilReady(() => ({ metadata: store.snapshotMetadata(), data: encoder.get(20, path) }));
+    assert.deepEqual(Buffer.from(again.snapshot.data), Buffer.from(first.snapshot.data));
+  } finally {
+    await encoder.close();
+    await store.close();
   }
 });
