@@ -12,14 +12,17 @@
 //   the shared process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FaultNetwork } from './fault-proxy.ts';
 import { freePorts } from '../../barn/node/test-support.ts';
 import { getJson, waitFor } from './node-http.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const RUNI = join(REPO_ROOT, 'bin', 'runi.mjs');
+/** The `runi` command as users run it (bin/runi: node on bin/runi.mjs with glibc's malloc held to two arenas). */
+export const RUNI = join(REPO_ROOT, 'bin', 'runi');
+/** bin/runi runs the `node` on PATH: this one, the test's. */
+const ENV = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` };
 export const TOKEN = 'barn-cluster-test-token';
 
 export interface ClusterOptions {
@@ -48,7 +51,7 @@ process.once('exit', () => {
 /** Spawns `runi barn start …` with output appended to `log`; the promise settles with the exit code. */
 export function spawnBarn(args: readonly string[], log: string): { child: ChildProcess; exited: Promise<number | null> } {
   const fd = openSync(log, 'a');
-  const child = spawn(process.execPath, [RUNI, 'barn', 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', fd, fd] });
+  const child = spawn(RUNI, ['barn', 'start', ...args], { cwd: REPO_ROOT, env: ENV, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   live.add(child);
   const exited = new Promise<number | null>((resolve) => {
