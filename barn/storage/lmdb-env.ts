@@ -20,7 +20,9 @@
 // grows the map the same way.
 import { open } from 'lmdb';
 import type { Database, RootDatabase, TransactionFlags } from 'lmdb';
+import { join } from 'node:path';
 import { decodeJson, encodeJson } from './codec.ts';
+import { envFileProblem } from './env-file-check.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
 
 export const STORE_FORMAT = 1;
@@ -96,6 +98,10 @@ function openDbs(root: RootDatabase): StoreDbs {
 
 /** Opens a copy of an env (a local snapshot, snapshot-copy.ts) read-only. The caller closes `root`. */
 export function openEnvCopy(path: string): StoreDbs {
+  const problem = envFileProblem(join(path, 'data.mdb'));
+  if (problem !== undefined) {
+    throw storageError(STORAGE_ERRORS.CORRUPT, `the snapshot copy ${join(path, 'data.mdb')} ${problem}; restore the data dir from a backup, or move it away and let the node rejoin (it receives a snapshot from the leader)`, { path });
+  }
   const root = open(path, { maxDbs: 8, readOnly: true, noSync: true, cache: false, noSubdir: false }); // the name's '.lmdb' would mean a file
   try {
     return openDbs(root);

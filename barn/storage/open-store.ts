@@ -1,11 +1,13 @@
 // Opening a store: the dir lock, the WAL (its identity checked before anything is written), whether the env is
-// trusted (env-trust.ts), the env opened, removed and rebuilt, or caught up from the WAL (env-recovery.ts), and
-// the WAL created from the env for a dir that has none.
+// trusted (env-trust.ts; a data.mdb that is not an LMDB file never is: env-file-check.ts), the env opened,
+// removed and rebuilt, or caught up from the WAL (env-recovery.ts), and the WAL created from the env for a dir
+// that has none.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfState } from '../raft/types.ts';
 import { encodeJson } from './codec.ts';
 import { acquireDirLock } from './dir-lock.ts';
+import { envFileProblem } from './env-file-check.ts';
 import { currentBootId, envTrusted, readEnvState, writeEnvState } from './env-trust.ts';
 import { catchUp, planCatchUp, readEnvRaftState, rebuild, seedFromEnv } from './env-recovery.ts';
 import { STORAGE_ERRORS, storageError } from './errors.ts';
@@ -57,7 +59,13 @@ export function openStore(dir: string, opts: OpenStoreOptions): LmdbStore {
     const hasEnv = existsSync(join(dir, 'data.mdb'));
     // No WAL and no env-state: an empty dir, or an env written durably before the WAL existed (trusted).
     const legacy = opened.wal === undefined && envState === undefined;
-    const trusted = hasEnv && (legacy || envTrusted(envState, bootId));
+    // A data.mdb that is not an LMDB file would crash lmdb-js (env-file-check.ts): rebuilt from the WAL like a
+    // torn env, or, where it is the only copy, refused.
+    const damaged = hasEnv ? envFileProblem(join(dir, 'data.mdb')) : undefined;
+    if (damaged !== undefined && legacy) {
+      throw storageError(STORAGE_ERRORS.CORRUPT, `data dir ${dir}: data.mdb ${damaged}, and the dir has no write-ahead log to rebuild it from; restore it from a backup, or move the data dir away and let the node rejoin (it receives a snapshot from the leader)`, { dir });
+    }
+    const trusted = hasEnv && damaged === undefined && (legacy || envTrusted(envState, bootId));
     // Order matters at every step: a crash between any two must leave a dir the next open judges right.
     // 1. An untrusted env goes before env-state names this boot (which would make it trusted).
     if (!trusted) removeEnvFiles(dir, noSync);

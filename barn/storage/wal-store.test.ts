@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
+import { RuninkError } from '../../common/error.ts';
 import { seededRng } from '../../common/rng.ts';
 import { CHILD_CONF, CHILD_ID, childEntry } from './machine-restart-child.fixture.ts';
 import { openStore } from './lmdb-store.ts';
@@ -151,4 +152,47 @@ test('a WAL of another cluster is refused before anything in the dir changes', a
   assert.throws(() => openStore(dir, { clusterId: 'other', nodeId: 'n1', bootId: 'boot-B' }), /belongs to cluster "c-restart"/);
   assert.deepEqual(files(), before);
   assert.ok(existsSync(join(dir, 'data.mdb')));
+});
+
+/** Overwrites the start of the env's data file (its meta pages included) with seeded garbage. */
+function overwriteEnvHead(dir: string): void {
+  const rng = seededRng(11);
+  const garbage = Buffer.alloc(16_384);
+  for (let k = 0; k < garbage.length; k++) garbage[k] = rng.int(256);
+  const fd = openSync(join(dir, 'data.mdb'), 'r+');
+  try {
+    writeSync(fd, garbage, 0, garbage.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+test('a data.mdb overwritten from its first byte is never handed to lmdb-js (it would crash the process): even in the boot that wrote it, it is rebuilt from the snapshot file and the WAL', async () => {
+  const dir = await crashedChild();
+  overwriteEnvHead(dir);
+  const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
+  try {
+    assert.equal(store.snapshotMetadata().index, 20);
+    assert.equal(text(store.readSnapshot().data), 'snapshot at 20');
+    assert.equal(store.lastIndex(), 33, 'every entry came back from the WAL');
+    assert.deepEqual(store.entries(21, 34, Infinity), Array.from({ length: 13 }, (_, k) => childEntry(21 + k, 2)));
+    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
+  } finally {
+    await store.close();
+  }
+});
+
+test('a dir without a WAL whose data.mdb is not an LMDB file is refused with CORRUPT, naming the file and what to do, and nothing in it changes', async () => {
+  const dir = await crashedChild();
+  const first = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
+  await first.close();
+  for (const name of readdirSync(dir)) if (name.startsWith('wal-') || name.startsWith('env-state')) rmSync(join(dir, name));
+  overwriteEnvHead(dir);
+  const files = (): Array<[string, number, number]> => readdirSync(dir).filter((n) => n !== 'barn.lock').sort().map((n) => [n, statSync(join(dir, n)).size, statSync(join(dir, n)).mtimeMs]);
+  const before = files();
+  assert.throws(
+    () => openStore(dir, { ...CHILD_ID, bootId: 'boot-B' }),
+    (e: unknown) => e instanceof RuninkError && e.code === 'BARN_STORAGE_CORRUPT' && e.message.includes(dir) && /data\.mdb does not begin with an LMDB meta page/.test(e.message) && /restore it from a backup/.test(e.message),
+  );
+  assert.deepEqual(files(), before);
 });
