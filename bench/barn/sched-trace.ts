@@ -13,10 +13,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { BARN_TOKEN, barnStatus, startBarnCluster } from './barn-cluster.ts';
-import { startEtcd } from './etcd-cluster.ts';
+import { BARN_TOKEN } from './barn-cluster.ts';
 import { assertNoStrayServers, type RunningCluster } from './server-process.ts';
 import { percentile } from './percentile.ts';
+import { leaderUrl, start } from './throughput.ts';
 import { buildTimeline, parseTraceLine, shareOfWindows, wakeLatency, type SchedEvent, type Timeline } from './sched-timeline.ts';
 
 const TRACING = '/sys/kernel/tracing';
@@ -34,18 +34,18 @@ const tracing = (file: string, value: string): void => writeFileSync(join(TRACIN
 // put back when done: the buffer is 200 MB per CPU of kernel memory while it is this size
 const before = { clock: /\[(\w+)\]/.exec(readFileSync(join(TRACING, 'trace_clock'), 'utf8'))?.[1] ?? 'local', bufferKb: readFileSync(join(TRACING, 'buffer_size_kb'), 'utf8').trim().split(' ')[0]! };
 const dir = mkdtempSync(join(tmpdir(), 'sched-trace-'));
-const cluster: RunningCluster = kind === 'barn' ? await startBarnCluster(3, dir) : await startEtcd(3, dir);
+const cluster: RunningCluster = await start(kind, 3, dir);
 const agent = new Agent({ connections: 1, pipelining: 1 });
 const value = 'x'.repeat(256);
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 try {
-  const leaderUrl = await findLeader(cluster);
+  const leader = await leaderUrl(cluster);
   const put = async (i: number): Promise<void> => {
     const key = `k${i % 10_000}`;
     const res =
       kind === 'barn'
-        ? await request(`${leaderUrl}/v1/kv/${key}`, { method: 'PUT', dispatcher: agent, headers: { authorization: `Bearer ${BARN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ value }) })
-        : await request(`${leaderUrl}/v3/kv/put`, { method: 'POST', dispatcher: agent, body: JSON.stringify({ key: b64(key), value: b64(value) }) });
+        ? await request(`${leader}/v1/kv/${key}`, { method: 'PUT', dispatcher: agent, headers: { authorization: `Bearer ${BARN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ value }) })
+        : await request(`${leader}/v3/kv/put`, { method: 'POST', dispatcher: agent, body: JSON.stringify({ key: b64(key), value: b64(value) }) });
     await res.body.dump();
     if (res.statusCode !== 200) throw new Error(`put ${key}: HTTP ${res.statusCode}`);
   };
@@ -67,7 +67,7 @@ try {
   }
   tracing('tracing_on', '0');
   for (const e of EVENTS) tracing(`events/${e}/enable`, '0');
-  const names = threadNames(cluster, leaderUrl);
+  const names = threadNames(cluster, leader);
   const events: SchedEvent[] = [];
   for (const line of readFileSync(join(TRACING, 'trace'), 'utf8').split('\n')) {
     const ev = parseTraceLine(line);
@@ -82,19 +82,6 @@ try {
 } finally {
   await cluster.stop();
   rmSync(dir, { recursive: true, force: true });
-}
-
-async function findLeader(c: RunningCluster): Promise<string> {
-  if (c.kind === 'barn') {
-    const leader = (await barnStatus(c.members[0]!.url)).leader;
-    return c.members.find((m) => m.name === leader)!.url;
-  }
-  for (const m of c.members) {
-    const res = await request(`${m.url}/v3/maintenance/status`, { method: 'POST', body: '{}' });
-    const body = (await res.body.json()) as { leader: string; header: { member_id: string } };
-    if (body.leader === body.header.member_id) return m.url;
-  }
-  throw new Error('no etcd member reports itself as the leader');
 }
 
 /** tid → "L:main", "n2:node", "C:main", … for this process and every member (read before they stop). */

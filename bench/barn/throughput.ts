@@ -74,7 +74,8 @@ export async function measureOne(kind: SystemKind, size: number, concurrency: nu
   }
 }
 
-async function leaderUrl(cluster: RunningCluster): Promise<string> {
+/** The URL of the member that says it leads (Barn: GET /v1/status; etcd: its maintenance status). */
+export async function leaderUrl(cluster: RunningCluster): Promise<string> {
   for (const m of cluster.members) {
     if (cluster.kind === 'etcd' ? await etcdIsLeader(m.url) : (await barnStatus(m.url)).role === 'leader') return m.url;
   }
