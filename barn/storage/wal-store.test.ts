@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { RuninkError } from '../../common/error.ts';
 import { seededRng } from '../../common/rng.ts';
 import { CHILD_CONF, CHILD_ID, childEntry } from './machine-restart-child.fixture.ts';
-import { openStore } from './lmdb-store.ts';
+import { openStore, type LmdbStore } from './lmdb-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'runink-barn-restart-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -46,17 +46,22 @@ const ENV_SPAN = 8 * 1024 ** 2;
 /** Overwrites the env's data file with seeded garbage after its first pages: what a torn env may look like. */
 function tearEnv(dir: string): void {
   const path = join(dir, 'data.mdb');
-  const rng = seededRng(7);
   const size = statSync(path).size;
   if (size > ENV_SPAN) {
     const after = readSlice(path, ENV_SPAN, Math.min(1024 ** 2, size - ENV_SPAN));
     assert.ok(after.every((b) => b === 0), `the env's pages reach past ${ENV_SPAN} bytes: raise ENV_SPAN`);
   }
-  const garbage = Buffer.alloc(Math.max(0, Math.min(size, ENV_SPAN) - 8192));
+  writeGarbage(path, 8192, Math.max(0, Math.min(size, ENV_SPAN) - 8192), 7);
+}
+
+/** Overwrites `length` bytes of `path` from `at` with garbage from `seed`. */
+function writeGarbage(path: string, at: number, length: number, seed: number): void {
+  const rng = seededRng(seed);
+  const garbage = Buffer.alloc(length);
   for (let k = 0; k < garbage.length; k++) garbage[k] = rng.int(256);
   const fd = openSync(path, 'r+');
   try {
-    writeSync(fd, garbage, 0, garbage.length, 8192);
+    writeSync(fd, garbage, 0, garbage.length, at);
   } finally {
     closeSync(fd);
   }
@@ -75,19 +80,30 @@ function readSlice(path: string, at: number, length: number): Buffer {
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
+/** The child's durable Raft state, as a store rebuilt from the snapshot file and the WAL must have it. */
+function assertRebuiltRaftState(store: LmdbStore): void {
+  assert.equal(store.snapshotMetadata().index, 20);
+  assert.equal(text(store.readSnapshot().data), 'snapshot at 20');
+  assert.equal(store.lastIndex(), 33, 'the entries the child kept in its tail (never in the env) came from the WAL');
+  assert.deepEqual(store.entries(21, 34, Infinity), Array.from({ length: 13 }, (_, k) => childEntry(21 + k, 2)));
+  assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
+}
+
+/** Makes `dir` a dir from before the WAL existed: closed cleanly, then its WAL segments and env-state removed. */
+async function withoutWal(dir: string): Promise<void> {
+  await openStore(dir, { ...CHILD_ID, bootId: 'boot-A' }).close();
+  for (const name of readdirSync(dir)) if (name.startsWith('wal-') || name.startsWith('env-state')) rmSync(join(dir, name));
+}
+
 test('after a machine restart the env is rebuilt from the snapshot file and the WAL: the durable Raft state comes back whole, the state machine restarts from the snapshot', async () => {
   const dir = await crashedChild();
   tearEnv(dir);
   const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-B' });
   try {
-    assert.equal(store.snapshot().metadata.index, 20);
-    assert.equal(text(store.snapshot().data), 'snapshot at 20');
+    assertRebuiltRaftState(store);
     assert.deepEqual(store.initialState().confState, CHILD_CONF);
     assert.equal(store.firstIndex(), 21, 'the log starts after the snapshot (the compaction margin is not kept)');
-    assert.equal(store.lastIndex(), 33, 'the entries the child kept in its tail (never in the env) came from the WAL');
-    assert.deepEqual(store.entries(21, 34, Infinity), Array.from({ length: 13 }, (_, k) => childEntry(21 + k, 2)));
     assert.equal(store.term(20), 1);
-    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
     assert.equal(store.kv.appliedIndex(), 0, 'the state machine is empty: the node restores the snapshot and re-applies');
     assert.equal(store.kv.get('k'), undefined);
   } finally {
@@ -125,9 +141,7 @@ test('a clean close makes the env trusted after a machine restart too', async ()
 
 test('a dir written before the WAL existed is adopted: its env is trusted and seeds the first WAL segment', async () => {
   const dir = await crashedChild();
-  const first = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
-  await first.close();
-  for (const name of readdirSync(dir)) if (name.startsWith('wal-') || name.startsWith('env-state')) rmSync(join(dir, name));
+  await withoutWal(dir);
   const adopted = openStore(dir, { ...CHILD_ID, bootId: 'boot-B' });
   assert.equal(adopted.kv.appliedIndex(), 28);
   assert.ok(readdirSync(dir).some((n) => /^wal-\d{20}\.log$/.test(n)), 'a WAL segment was created');
@@ -156,15 +170,7 @@ test('a WAL of another cluster is refused before anything in the dir changes', a
 
 /** Overwrites the start of the env's data file (its meta pages included) with seeded garbage. */
 function overwriteEnvHead(dir: string): void {
-  const rng = seededRng(11);
-  const garbage = Buffer.alloc(16_384);
-  for (let k = 0; k < garbage.length; k++) garbage[k] = rng.int(256);
-  const fd = openSync(join(dir, 'data.mdb'), 'r+');
-  try {
-    writeSync(fd, garbage, 0, garbage.length, 0);
-  } finally {
-    closeSync(fd);
-  }
+  writeGarbage(join(dir, 'data.mdb'), 0, 16_384, 11);
 }
 
 test('a data.mdb overwritten from its first byte is never handed to lmdb-js (it would crash the process): even in the boot that wrote it, it is rebuilt from the snapshot file and the WAL', async () => {
@@ -172,11 +178,7 @@ test('a data.mdb overwritten from its first byte is never handed to lmdb-js (it 
   overwriteEnvHead(dir);
   const store = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
   try {
-    assert.equal(store.snapshotMetadata().index, 20);
-    assert.equal(text(store.readSnapshot().data), 'snapshot at 20');
-    assert.equal(store.lastIndex(), 33, 'every entry came back from the WAL');
-    assert.deepEqual(store.entries(21, 34, Infinity), Array.from({ length: 13 }, (_, k) => childEntry(21 + k, 2)));
-    assert.deepEqual(store.hardState(), { term: 2, vote: 'n1', commit: 30 });
+    assertRebuiltRaftState(store);
   } finally {
     await store.close();
   }
@@ -184,9 +186,7 @@ test('a data.mdb overwritten from its first byte is never handed to lmdb-js (it 
 
 test('a dir without a WAL whose data.mdb is not an LMDB file is refused with CORRUPT, naming the file and what to do, and nothing in it changes', async () => {
   const dir = await crashedChild();
-  const first = openStore(dir, { ...CHILD_ID, bootId: 'boot-A' });
-  await first.close();
-  for (const name of readdirSync(dir)) if (name.startsWith('wal-') || name.startsWith('env-state')) rmSync(join(dir, name));
+  await withoutWal(dir);
   overwriteEnvHead(dir);
   const files = (): Array<[string, number, number]> => readdirSync(dir).filter((n) => n !== 'barn.lock').sort().map((n) => [n, statSync(join(dir, n)).size, statSync(join(dir, n)).mtimeMs]);
   const before = files();
